@@ -1,0 +1,61 @@
+# Caspian's two commands: `make demo` and `make test`. Everything they need
+# is installed on first use, from a machine that has only Python 3.11+, git
+# and make. Nothing is installed outside this folder except Debian's
+# chromium for the browser tests (when missing and apt-get is available).
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+BOOTSTRAP := .cache/bootstrap
+UV := $(BOOTSTRAP)/bin/uv
+VENV := .venv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+# The PostgreSQL and Redis that `make test` runs the suite against a second time.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: demo test test-sqlite test-postgres install browser-deps clean help
+
+help:
+	@echo "make demo    install what is needed, then run the demo site on http://127.0.0.1:8000/"
+	@echo "make test    install what is needed, then run the whole test suite on SQLite and on PostgreSQL + Redis"
+
+demo: install
+	$(VENV)/bin/caspian demo
+
+test: install browser-deps
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== Test suite on SQLite with the local-memory cache =="
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-postgres:
+	@echo "== Test suite on PostgreSQL ($(TEST_DATABASE_URL)) with Redis ($(TEST_REDIS_URL)) =="
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.synced
+
+$(UV):
+	$(PYTHON) -m venv $(BOOTSTRAP)
+	$(BOOTSTRAP)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --quiet
+	@touch $@
+
+browser-deps: node_modules/.installed
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests…"; \
+	    (apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }); \
+	  else echo "Browser tests need chromium on PATH (Debian package 'chromium')." >&2; exit 1; fi; }
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
+clean:
+	rm -rf $(VENV) $(BOOTSTRAP) node_modules .pytest_cache

@@ -1,0 +1,1 @@
+"""Caspian: a newsroom publishing platform."""

@@ -1,0 +1,266 @@
+"""``caspian``: run a Caspian site.
+
+Every subcommand configures Django from the environment (see
+docs/settings.md) before doing its work. Errors a user can fix end the
+command with one line saying what to do and a non-zero exit status.
+"""
+
+import logging
+import os
+import secrets
+import socket
+import sys
+from urllib.parse import urlsplit
+
+import click
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def setup_django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caspian.settings")
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+    except ImproperlyConfigured as error:
+        raise click.ClickException(f"Configuration problem: {error}") from error
+
+
+def default_workers():
+    """One worker process per CPU, at least two, so one slow request never blocks the site."""
+    return max(2, os.cpu_count() or 1)
+
+
+host_option = click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
+port_option = click.option(
+    "--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on."
+)
+workers_option = click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes for the web server.  [default: one per CPU, at least 2]",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="caspian")
+def main():
+    """Caspian: a newsroom publishing platform.
+
+    Start with `caspian demo` for a working site with sample content.
+    Configuration comes from environment variables: see docs/settings.md.
+    """
+
+
+@main.command()
+@host_option
+@port_option
+@workers_option
+@click.option("--no-serve", is_flag=True, help="Prepare the database and content, then exit without serving.")
+def demo(host, port, workers, no_serve):
+    """Set up The Caspian Times demo and serve it.
+
+    Creates or upgrades the database, loads the demo publication (only
+    once: running it again keeps your changes), makes an admin account if
+    there is none, and serves the site.
+    """
+    _use_sample_weather_if_offline()
+    setup_django()
+    _prepare_database()
+    _load_demo()
+    _ensure_admin()
+    url = f"http://{host}:{port}"
+    click.echo(f"\nThe Caspian Times: {url}/\nAdmin:             {url}/admin/")
+    if not no_serve:
+        _serve(host, port, workers)
+
+
+@main.command()
+@host_option
+@port_option
+@workers_option
+def serve(host, port, workers):
+    """Serve an existing site with a production web server (granian).
+
+    Run `caspian setup` first (and after every upgrade) so the database
+    matches the code.
+    """
+    setup_django()
+    _check_database_ready()
+    _serve(host, port, workers)
+
+
+@main.command()
+def setup():
+    """Create or upgrade the database and collect static files.
+
+    Safe to run on every deploy: it only applies what is missing.
+    """
+    setup_django()
+    _prepare_database()
+    click.echo("Database and static files are up to date.")
+
+
+@main.command()
+@click.option("--username", default="admin", show_default=True, help="Login name for the new account.")
+@click.option("--email", default="", help="Email address for the new account.")
+@click.option(
+    "--password",
+    envvar="CASPIAN_ADMIN_PASSWORD",
+    default=None,
+    help="Password (or set CASPIAN_ADMIN_PASSWORD). Without one, a strong password is generated and printed once.",
+)
+def createadmin(username, email, password):
+    """Create an administrator account for the Wagtail admin."""
+    setup_django()
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        raise click.ClickException(f"A user called {username!r} already exists: choose another --username.")
+    generated = password is None
+    password = password or secrets.token_urlsafe(12)
+    User.objects.create_superuser(username=username, email=email, password=password)
+    click.echo(f"Created admin user {username!r}.")
+    if generated:
+        click.echo(f"Password: {password}  (shown only now: keep it somewhere safe)")
+
+
+@main.command()
+@click.option("--queue", "queue_name", default="default", show_default=True, help="Task queue to work on.")
+@click.option("--batch", is_flag=True, help="Run the tasks waiting now, then exit (for cron or tests).")
+def worker(queue_name, batch):
+    """Run background tasks (search indexing and the like) for production.
+
+    Needs CASPIAN_TASKS_BACKEND=database; the default 'immediate' backend
+    runs tasks inline and needs no worker.
+    """
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.TASKS_BACKEND != "database":
+        raise click.ClickException(
+            "Tasks run inline (CASPIAN_TASKS_BACKEND=immediate), so there is nothing for a worker to do. "
+            "Set CASPIAN_TASKS_BACKEND=database to queue them for `caspian worker`."
+        )
+    _check_database_ready()
+    options = {"queue_name": queue_name}
+    if batch:
+        options["batch"] = True
+    call_command("db_worker", **options)
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args):
+    """Run a Django management command, e.g. `caspian manage check --deploy`."""
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["caspian manage", *args])
+
+
+# --- helpers ------------------------------------------------------------------
+
+
+def _prepare_database():
+    from django.core.management import call_command
+
+    click.echo("Preparing the database…")
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def _check_database_ready():
+    from django.core.management import call_command
+    from django.db import DatabaseError
+
+    try:
+        call_command("migrate", check=True, verbosity=0)
+    except SystemExit:
+        raise click.ClickException("The database is not up to date: run `caspian setup` first.") from None
+    except DatabaseError as error:
+        raise click.ClickException(f"Cannot use the database ({error}). Check DATABASE_URL.") from error
+
+
+def _load_demo():
+    from .demo import loader
+
+    bar = None
+
+    def progress(done, total, label):
+        nonlocal bar
+        if bar is None or bar.label != label:
+            if bar is not None:
+                bar.render_finish()
+            bar = click.progressbar(length=total, label=label, width=30)
+            bar.label = label
+        bar.update(done - bar.pos)
+        if done == total:
+            bar.render_finish()
+
+    click.echo("Loading The Caspian Times…")
+    # Wagtail logs every page it creates and publishes; the bars say enough.
+    logging.getLogger("wagtail").setLevel(logging.WARNING)
+    try:
+        count = loader.load(progress=progress)
+    except loader.AlreadyLoaded as reason:
+        click.echo(f"Demo content not loaded: {reason} Serving the site as it is.")
+    else:
+        click.echo(f"Loaded {count} articles.")
+
+
+def _ensure_admin():
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if User.objects.filter(is_superuser=True).exists():
+        click.echo("Log in to the admin with your admin account (add one with `caspian createadmin`).")
+        return
+    password = secrets.token_urlsafe(12)
+    User.objects.create_superuser(username="admin", email="", password=password)
+    click.echo(f"Admin login: admin / {password}  (shown only now: keep it somewhere safe)")
+
+
+def _use_sample_weather_if_offline():
+    """Fall back to a sample reading when the weather service can't be reached from here.
+
+    Only the demo does this (a closed network shouldn't hide a masthead
+    element); it says so, and a configured backend is left alone.
+    """
+    if os.environ.get("CASPIAN_WEATHER_BACKEND"):
+        return
+    api = urlsplit(os.environ.get("WEATHER_API_URL") or "https://api.open-meteo.com")
+    try:
+        socket.create_connection((api.hostname, api.port or (443 if api.scheme == "https" else 80)), timeout=3).close()
+    except OSError:
+        os.environ["CASPIAN_WEATHER_BACKEND"] = "caspian.masthead.weather.dummy.SampleBackend"
+        click.echo(f"The weather service ({api.hostname}) is out of reach: the masthead shows a sample reading.")
+
+
+def _serve(host, port, workers):
+    from granian.constants import Interfaces
+    from granian.server import Server
+
+    workers = workers or default_workers()
+    click.echo(f"Serving on http://{host}:{port}/ with {workers} workers (Ctrl+C stops).")
+    try:
+        Server(
+            "caspian.wsgi:application",
+            address=host,
+            port=port,
+            interface=Interfaces.WSGI,
+            workers=workers,
+            log_access=True,
+        ).serve()
+    except OSError as error:
+        raise click.ClickException(f"Cannot listen on {host}:{port} ({error}). Try another --port.") from error
+
+
+if __name__ == "__main__":
+    sys.exit(main())

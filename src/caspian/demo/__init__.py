@@ -1,0 +1,1 @@
+"""The demo publication, The Caspian Times: original content and generated illustrations."""

@@ -1,0 +1,168 @@
+"""Load The Caspian Times into an empty Caspian site.
+
+The content (``content/publication.json``) is original writing for this
+demo; images are drawn on the fly. Loading is all-or-nothing (one
+transaction) and happens once: a site that already has articles or authors
+is left untouched.
+"""
+
+import json
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+from wagtail.models import Site
+from wagtail.rich_text import RichText
+
+from ..masthead.models import MastheadSettings
+from ..newsroom import images as newsroom_images
+from ..newsroom.factories import (
+    ArticlePageFactory,
+    AuthorIndexPageFactory,
+    AuthorPageFactory,
+    NewsImageFactory,
+    SectionPageFactory,
+    StandardPageFactory,
+)
+from ..newsroom.models import ArticlePage, AuthorPage, HomePage, MustReadPick, PublicationSettings
+from . import illustrations
+
+CONTENT = Path(__file__).parent / "content" / "publication.json"
+TIME_ZONE = "Europe/Berlin"
+MUNICH = {"weather_city": "Munich", "latitude": 48.13743, "longitude": 11.57549}
+
+
+class AlreadyLoaded(Exception):
+    """The site has content of its own; the demo is not loaded over it."""
+
+
+def load(progress=lambda done, total, label: None, now=None):
+    """Load the demo; returns the number of articles. Raises :class:`AlreadyLoaded`.
+
+    ``progress(done, total, label)`` is called as work advances.
+    """
+    if ArticlePage.objects.exists() or AuthorPage.objects.exists():
+        raise AlreadyLoaded("This site already has articles or authors.")
+    content = json.loads(CONTENT.read_text(encoding="utf-8"))
+    now = now or timezone.now()
+    with transaction.atomic():
+        home = _publication(content["publication"])
+        sections = {s["slug"]: SectionPageFactory(parent=home, **s) for s in content["sections"]}
+        authors = _authors(home, content["authors"])
+        articles = content["articles"]
+        created = {}
+        for done, item in enumerate(articles, start=1):
+            created[item["slug"]] = _article(item, sections, authors, now)
+            progress(done, len(articles), "articles")
+        _about(home, content["publication"])
+        picks = sorted((a for a in articles if a.get("must_read")), key=lambda a: a["must_read"])
+        home.must_read_picks = [MustReadPick(article=created[a["slug"]]) for a in picks]
+        home.save_revision().publish()
+    _prepare_renditions(list(created.values()), list(authors.values()), progress)
+    return len(created)
+
+
+def _publication(publication):
+    site = Site.objects.get(is_default_site=True)
+    base = urlsplit(settings.BASE_URL)
+    site.hostname = base.hostname
+    site.port = base.port or (443 if base.scheme == "https" else 80)
+    site.site_name = publication["name"]
+    site.save()
+    home = site.root_page.specific
+    if not isinstance(home, HomePage):
+        raise AlreadyLoaded("The default site's root is not a Caspian home page.")
+    home.title = publication["name"]
+    home.save_revision().publish()
+    PublicationSettings.objects.update_or_create(
+        site=site, defaults={"tagline": publication["tagline"], "language": "en", "time_zone": TIME_ZONE}
+    )
+    MastheadSettings.objects.update_or_create(site=site, defaults=MUNICH)
+    return home
+
+
+def _authors(home, authors):
+    index = AuthorIndexPageFactory(parent=home, title="Our journalists", slug="authors")
+    created = {}
+    for author in authors:
+        initials = "".join(part[0] for part in author["name"].split()[:2])
+        photo = _image(author["name"], illustrations.portrait(author["slug"], initials), f"{author['slug']}.jpg")
+        created[author["slug"]] = AuthorPageFactory(
+            parent=index,
+            title=author["name"],
+            slug=author["slug"],
+            role=author["role"],
+            bio=author["bio"],
+            website=author["website"],
+            photo=photo,
+        )
+    return created
+
+
+def _article(item, sections, authors, now):
+    lead = item["lead_image"]
+    published = _published_at(item, now)
+    update = item.get("update")
+    page = ArticlePageFactory(
+        section=sections[item["section"]],
+        authors=[authors[slug] for slug in item["authors"]],
+        tags=item["tags"],
+        title=item["title"],
+        slug=item["slug"],
+        standfirst=item["standfirst"],
+        dateline=item["dateline"],
+        body=[_block(block) for block in item["body"]],
+        lead_image=_image(item["title"], illustrations.illustration(item["slug"], lead["motif"]), f"{item['slug']}.jpg", credit=lead["credit"]),
+        lead_image_alt=lead["alt"],
+        lead_image_caption=lead["caption"],
+        first_published_at=published,
+        update_note_on_create=update["note"] if update else "",
+        update_after=min(timedelta(days=update["days_after"], hours=3), now - published) if update else None,
+    )
+    page.save_revision().publish()
+    return page
+
+
+def _published_at(item, now):
+    zone = ZoneInfo(TIME_ZONE)
+    day = timezone.localtime(now, zone).date() - timedelta(days=item["published_days_ago"])
+    hour, minute = (int(part) for part in item["published_time"].split(":"))
+    published = datetime.combine(day, time(hour, minute), tzinfo=zone)
+    # Today's stories scheduled for later in the day are placed just before now.
+    return min(published, now - timedelta(minutes=20 + len(item["slug"])))
+
+
+def _block(block):
+    kind, value = block["type"], block["value"]
+    if kind == "paragraph":
+        return ("paragraph", RichText(f"<p>{value}</p>"))
+    if kind == "fact_box":
+        items = "".join(f"<li>{escape(fact)}</li>" for fact in value["items"])
+        return ("fact_box", {"title": value["title"], "body": RichText(f"<ul>{items}</ul>")})
+    return (kind, value)
+
+
+def _image(title, data, filename, credit="Illustration: The Caspian Times"):
+    return NewsImageFactory(title=title, file=ContentFile(data, name=filename), credit=credit)
+
+
+def _about(home, publication):
+    paragraphs = [("paragraph", RichText(f"<p>{escape(text)}</p>")) for text in publication["about"]]
+    StandardPageFactory(
+        parent=home, title="About us", slug="about", introduction=publication["about_intro"], body=paragraphs
+    )
+
+
+def _prepare_renditions(articles, authors, progress):
+    """Make every image size the reader pages use now, rather than on the first visits."""
+    jobs = [(a.lead_image, preset) for a in articles for preset in ("lead", "card")]
+    jobs += [(author.photo, "portrait") for author in authors]
+    for done, (image, preset) in enumerate(jobs, start=1):
+        image.get_renditions(*newsroom_images.PRESETS[preset].all_specs())
+        progress(done, len(jobs), "image sizes")

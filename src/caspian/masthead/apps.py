@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MastheadConfig(AppConfig):
+    name = "caspian.masthead"
+    verbose_name = "Masthead"
+    default_auto_field = "django.db.models.BigAutoField"

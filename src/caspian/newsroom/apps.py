@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class NewsroomConfig(AppConfig):
+    name = "caspian.newsroom"
+    verbose_name = "Newsroom"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import images, signals
+
+        signals.connect()
+        images.use_fast_avif_encoding()

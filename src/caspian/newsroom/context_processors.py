@@ -1,0 +1,27 @@
+from django.utils.functional import SimpleLazyObject
+from wagtail.models import Page, Site
+
+from .models import PublicationSettings, SectionPage
+from .models.publication import site_setting
+
+
+def publication(request):
+    """``publication``: name, settings and menus of the site being read, loaded on first use."""
+
+    def load():
+        site = Site.find_for_request(request)
+        settings = site_setting(PublicationSettings, request)
+        if site is None:
+            return {"name": "Caspian", "settings": settings, "home": None, "sections": [], "pages": []}
+        menu = Page.objects.child_of(site.root_page).live().in_menu().order_by("path")
+        menu = list(menu.select_related("content_type"))
+        is_section = [issubclass(p.specific_class or Page, SectionPage) for p in menu]
+        return {
+            "name": site.site_name or site.root_page.title,
+            "settings": settings,
+            "home": site.root_page,
+            "sections": [p for p, section in zip(menu, is_section) if section],
+            "pages": [p for p, section in zip(menu, is_section) if not section],
+        }
+
+    return {"publication": SimpleLazyObject(load)}

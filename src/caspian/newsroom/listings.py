@@ -1,0 +1,64 @@
+"""What the front page and article pages list around the story: Must read, Latest, sections.
+
+Each function returns template context; the queries live on
+``ArticlePageQuerySet`` and every listing costs a fixed number of queries,
+however many articles the archive holds.
+"""
+
+from wagtail.models import Site
+
+from . import images
+from .models import ArticlePage, SectionPage
+
+MUST_READ_COUNT = 5
+LATEST_COUNT = 6
+FRONT_PAGE_LATEST_COUNT = 8
+PER_SECTION_COUNT = 4
+
+
+def site_articles(request):
+    site = Site.find_for_request(request)
+    return ArticlePage.objects.public_articles().in_site(site), site
+
+
+def article_page(article, request):
+    """Context for an article page: Must read and Latest never show the article itself."""
+    articles, site = site_articles(request)
+    others = articles.exclude(pk=article.pk)
+    context = {
+        "must_read": list(others.must_read(site).for_teaser()[:MUST_READ_COUNT]),
+        "more_articles": article.more_articles(),
+        "latest": list(others.newest_first().for_teaser()[:LATEST_COUNT]),
+        "bylines": list(article.bylines.select_related("author__photo")),
+        "tags": list(article.tags.all()),
+        "updates": list(article.updates.all()),
+    }
+    teasers = context["must_read"] + context["more_articles"] + context["latest"]
+    images.prefetch_renditions(
+        [article.lead_image]
+        + [teaser.lead_image for teaser in teasers]
+        + [byline.author.photo for byline in context["bylines"]]
+    )
+    return context
+
+
+def front_page(home, request):
+    """Context for the front page: lead story, Must read, Latest and a block per section."""
+    articles, site = site_articles(request)
+    lead = home.lead_story if home.lead_story_id and home.lead_story.live else None
+    latest = list(articles.newest_first().for_listing().with_bylines()[: FRONT_PAGE_LATEST_COUNT + 1])
+    if lead is None and latest:
+        lead = latest[0]
+    latest = [a for a in latest if a.pk != getattr(lead, "pk", None)][:FRONT_PAGE_LATEST_COUNT]
+
+    sections = list(SectionPage.objects.child_of(home).live().order_by("path"))
+    by_section = {section.pk: [] for section in sections}
+    newest = articles.newest_per_section(PER_SECTION_COUNT).for_listing()
+    for article in newest.order_by("section_id", "rank_in_section"):
+        by_section.setdefault(article.section_id, []).append(article)
+    return {
+        "lead": lead,
+        "must_read": list(articles.must_read(site).for_listing()[:MUST_READ_COUNT]),
+        "latest": latest,
+        "section_blocks": [(section, by_section[section.pk]) for section in sections],
+    }

@@ -1,0 +1,26 @@
+"""Serve each publication in its own language and time zone."""
+
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from .models import PublicationSettings
+from .models.publication import site_setting
+
+
+class PublicationLocaleMiddleware:
+    """Activate the publication's language and time zone for reader requests.
+
+    The admin keeps the editor's own preferences, so its paths are skipped.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = reverse("wagtailadmin_home")
+
+    def __call__(self, request):
+        if request.path.startswith(self.admin_prefix):
+            return self.get_response(request)
+        publication = site_setting(PublicationSettings, request)
+        with timezone.override(publication.time_zone), translation.override(publication.language):
+            request.LANGUAGE_CODE = publication.language
+            return self.get_response(request)

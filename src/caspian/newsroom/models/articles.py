@@ -1,0 +1,176 @@
+"""The article: the unit of journalism, with its bylines, tags, picks and update log."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.search import index
+
+from ..blocks import BodyBlock
+from ..querysets import ArticlePageQuerySet
+from .pages import SectionPage
+
+MORE_ARTICLES_COUNT = 4
+
+
+class ArticleTag(TaggedItemBase):
+    content_object = ParentalKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class ArticlePage(Page):
+    standfirst = models.TextField(
+        max_length=400, help_text="The summary under the headline, one or two sentences."
+    )
+    dateline = models.CharField(
+        max_length=80, blank=True, help_text="Where the story was reported from, e.g. BAKU."
+    )
+    lead_image = models.ForeignKey(
+        "newsroom.NewsImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lead_image_alt = models.CharField(
+        "alt text",
+        max_length=255,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it. Required with a lead image.",
+    )
+    lead_image_caption = models.CharField("caption", max_length=255, blank=True)
+    lead_image_credit = models.CharField(
+        "credit", max_length=255, blank=True, help_text="Leave empty to use the image's own credit."
+    )
+    body = StreamField(BodyBlock())
+    tags = ClusterTaggableManager(through=ArticleTag, blank=True)
+    # The section is where the article sits in the tree; it is kept here too
+    # so listings can show and filter by it without walking the tree.
+    section = models.ForeignKey(
+        SectionPage, null=True, editable=False, on_delete=models.SET_NULL, related_name="articles"
+    )
+    update_note = models.CharField(
+        "material update",
+        max_length=280,
+        blank=True,
+        help_text=(
+            "Fill this in only when this edit changes the story materially: say what changed, "
+            "for readers. Publishing then shows the article as updated. Leave empty for routine fixes."
+        ),
+    )
+    updated_at = models.DateTimeField(
+        null=True, editable=False, help_text="When the last material update was published."
+    )
+
+    objects = PageManager.from_queryset(ArticlePageQuerySet)()
+
+    content_panels = [
+        FieldPanel("title", heading="Headline"),
+        FieldPanel("standfirst"),
+        InlinePanel("bylines", label="Byline", heading="Bylines", min_num=1),
+        FieldPanel("dateline"),
+        MultiFieldPanel(
+            [
+                FieldPanel("lead_image"),
+                FieldPanel("lead_image_alt"),
+                FieldRowPanel([FieldPanel("lead_image_caption"), FieldPanel("lead_image_credit")]),
+            ],
+            heading="Lead image",
+        ),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+        InlinePanel(
+            "related_picks",
+            label="Pinned article",
+            heading="More articles",
+            help_text="Pinned first in More articles; related stories fill the rest.",
+            max_num=MORE_ARTICLES_COUNT,
+        ),
+        FieldPanel("update_note"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("standfirst"),
+        index.SearchField("body"),
+        index.SearchField("dateline"),
+        index.FilterField("section"),
+        index.FilterField("first_published_at"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+    ]
+    parent_page_types = ["newsroom.ArchiveYearPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "article"
+
+    def clean(self):
+        super().clean()
+        if self.lead_image_id and not self.lead_image_alt.strip():
+            raise ValidationError({"lead_image_alt": "Describe the lead image for readers who cannot see it."})
+
+    def save(self, *args, **kwargs):
+        if self.path:
+            self.section = SectionPage.objects.ancestor_of(self).first()
+        return super().save(*args, **kwargs)
+
+    @property
+    def lead_image_credit_text(self):
+        return self.lead_image_credit or (self.lead_image.credit if self.lead_image else "")
+
+    @property
+    def authors(self):
+        return [byline.author for byline in self.bylines.all()]
+
+    def more_articles(self, limit=MORE_ARTICLES_COUNT):
+        """Editors' pinned picks first, then related articles; never this one or a draft.
+
+        Renditions are not prefetched: the caller prefetches them with the page's other lists.
+        """
+        pinned = list(
+            ArticlePage.objects.public_articles()
+            .filter(pinned_by__article=self)
+            .exclude(pk=self.pk)
+            .order_by("pinned_by__sort_order")
+            .for_teaser()[:limit]
+        )
+        if len(pinned) >= limit:
+            return pinned
+        related = (
+            ArticlePage.objects.related_to(self)
+            .exclude(pk__in=[a.pk for a in pinned])
+            .for_teaser()[: limit - len(pinned)]
+        )
+        return pinned + list(related)
+
+    def get_context(self, request, *args, **kwargs):
+        from .. import listings
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(listings.article_page(self, request))
+        return context
+
+
+class ArticleByline(Orderable):
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey("newsroom.AuthorPage", on_delete=models.PROTECT, related_name="bylines")
+
+    panels = [FieldPanel("author")]
+
+
+class RelatedPick(Orderable):
+    """An article an editor pins into another article's More articles block."""
+
+    article = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="related_picks")
+    pick = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="pinned_by")
+
+    panels = [FieldPanel("pick")]
+
+
+class ArticleUpdate(models.Model):
+    """A material update, recorded when an article is republished with an update note."""
+
+    article = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="updates")
+    note = models.CharField(max_length=280)
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["published_at"]

@@ -1,0 +1,60 @@
+"""Authors: a profile page per journalist, listing their articles."""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
+from wagtail.search import index
+
+from .pages import paginate
+
+
+class AuthorIndexPage(Page):
+    """/authors/: everyone who writes for the publication."""
+
+    parent_page_types = ["newsroom.HomePage"]
+    subpage_types = ["newsroom.AuthorPage"]
+    max_count_per_parent = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["authors"] = (
+            AuthorPage.objects.child_of(self).live().select_related("photo").prefetch_related("photo__renditions").order_by("title")
+        )
+        return context
+
+
+class AuthorPage(Page):
+    """A journalist's profile: the title is their name as it appears in bylines."""
+
+    role = models.CharField(max_length=120, blank=True, help_text="e.g. Central Asia correspondent")
+    photo = models.ForeignKey(
+        "newsroom.NewsImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    bio = models.TextField(max_length=600, blank=True, help_text="A short biography, shown under their articles.")
+    website = models.URLField(blank=True)
+
+    content_panels = [
+        FieldPanel("title", heading="Name"),
+        FieldPanel("role"),
+        FieldPanel("photo"),
+        FieldPanel("bio"),
+        FieldPanel("website"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("bio"), index.SearchField("role")]
+    parent_page_types = ["newsroom.AuthorIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "author"
+
+    @property
+    def name(self):
+        return self.title
+
+    def get_context(self, request, *args, **kwargs):
+        from .articles import ArticlePage
+
+        context = super().get_context(request, *args, **kwargs)
+        articles = ArticlePage.objects.public_articles().by_author(self).newest_first()
+        context["articles"] = paginate(request, articles.for_listing())
+        return context

@@ -1,0 +1,52 @@
+"""Per-site publication settings: the language and clock a publication lives by."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+
+def site_setting(model, request):
+    """``model.for_request(request)``, or an unsaved default when no site answers this host."""
+    try:
+        return model.for_request(request)
+    except model.DoesNotExist:
+        return model()
+
+
+def _time_zone_choices():
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+@register_setting(icon="globe")
+class PublicationSettings(BaseSiteSetting):
+    """Identity and locale of the publication served by one Wagtail site.
+
+    The publication's name is the site's ``site_name``; this holds what the
+    site model lacks. ``PublicationLocaleMiddleware`` activates the language
+    and time zone for every reader request.
+    """
+
+    tagline = models.CharField(max_length=160, blank=True)
+    language = models.CharField(
+        max_length=12,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="Language of the publication: dates, the page's lang attribute.",
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        choices=_time_zone_choices,
+        default="UTC",
+        help_text="Dates and times on the site are shown in this time zone.",
+    )
+    logo = models.ForeignKey(
+        "newsroom.NewsImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    panels = [FieldPanel("tagline"), FieldPanel("language"), FieldPanel("time_zone"), FieldPanel("logo")]
+
+    class Meta:
+        verbose_name = "publication"

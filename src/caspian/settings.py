@@ -1,0 +1,295 @@
+"""Caspian's one settings module.
+
+Every value comes from the environment, with defaults that give a working
+embedded site (SQLite, file cache, local media folder under ``CASPIAN_HOME``)
+and no server to install. Production sets ``DATABASE_URL``, ``REDIS_URL``,
+``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``CASPIAN_BASE_URL``.
+
+Every variable read here goes through :func:`env`, which records its name:
+``docs/settings.md`` must document each one (a test checks it).
+"""
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+ENVIRONMENT_VARIABLES = set()
+
+
+def env(name, default=None):
+    """Return the environment variable ``name``, or ``default`` when unset or empty."""
+    ENVIRONMENT_VARIABLES.add(name)
+    value = os.environ.get(name, "")
+    return value if value != "" else default
+
+
+def env_bool(name, default=False):
+    value = env(name)
+    if value is None:
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r}: use 1/true/yes/on or 0/false/no/off.")
+
+
+def env_int(name, default):
+    value = env(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r}: expected a whole number.") from None
+
+
+def env_list(name, default):
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+CASPIAN_HOME = Path(env("CASPIAN_HOME", ".caspian")).resolve()
+CASPIAN_HOME.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key():
+    """``SECRET_KEY`` from the environment, else one generated once into CASPIAN_HOME."""
+    key = env("SECRET_KEY")
+    if key:
+        return key
+    key_file = CASPIAN_HOME / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("CASPIAN_DEBUG", False)
+
+# The public address of the site: links in emails and feeds, the admin's
+# "view live" links, and whether to switch on HTTPS-only protections.
+BASE_URL = env("CASPIAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = BASE_URL
+_base = urlsplit(BASE_URL)
+if _base.scheme not in {"http", "https"} or not _base.hostname:
+    raise ImproperlyConfigured(
+        f"CASPIAN_BASE_URL={BASE_URL!r}: give the full public address, e.g. https://news.example.org"
+    )
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", f"{_base.hostname},127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = [f"{_base.scheme}://{_base.netloc}"]
+
+INSTALLED_APPS = [
+    "caspian.newsroom",
+    "caspian.masthead",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_filters",
+    "django_tasks",
+    "django_tasks_db",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "caspian.security.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "caspian.newsroom.middleware.PublicationLocaleMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "caspian.urls"
+WSGI_APPLICATION = "caspian.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "caspian.newsroom.context_processors.publication",
+                "caspian.masthead.context_processors.masthead",
+            ],
+        },
+    },
+]
+
+# --- Data: database, cache, files -------------------------------------------
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{CASPIAN_HOME / 'db.sqlite3'}"),
+        conn_max_age=env_int("CASPIAN_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers carry on while an editor publishes; several app server
+    # workers share the one file.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+WAGTAILIMAGES_IMAGE_MODEL = "newsroom.NewsImage"
+
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CASPIAN_CACHE_PREFIX", "caspian"),
+            # A cache outage must not take pages down: treat it as a miss.
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+else:
+    # Files, not process memory: `caspian serve` runs several worker
+    # processes and they must all see the same cached weather and pages.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(CASPIAN_HOME / "cache"),
+        }
+    }
+
+MEDIA_ROOT = Path(env("CASPIAN_MEDIA_ROOT", str(CASPIAN_HOME / "media")))
+MEDIA_URL = env("CASPIAN_MEDIA_URL", "/media/")
+SERVE_MEDIA = env_bool("CASPIAN_SERVE_MEDIA", MEDIA_URL.startswith("/"))
+STATIC_ROOT = CASPIAN_HOME / "static"
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Serve files straight from the package in the demo, so there is no
+# collectstatic step to forget; production runs `caspian collectstatic`.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Background tasks ---------------------------------------------------------
+# Wagtail queues search and reference indexing as tasks. The demo runs them
+# inline; production queues them in the database for `caspian worker`.
+TASKS_BACKEND = env("CASPIAN_TASKS_BACKEND", "immediate")
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"CASPIAN_TASKS_BACKEND={TASKS_BACKEND!r}: use 'immediate' or 'database'."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+
+# --- Language and time ---------------------------------------------------------
+# Each publication picks its own language and time zone in its settings;
+# these are the defaults for the admin and for stored times.
+LANGUAGE_CODE = env("CASPIAN_LANGUAGE", "en")
+TIME_ZONE = env("CASPIAN_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+# --- Security --------------------------------------------------------------------
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+if env_bool("CASPIAN_BEHIND_PROXY", False):
+    # Only behind a proxy that sets this header itself: otherwise a client
+    # could claim HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if _base.scheme == "https":
+    SECURE_SSL_REDIRECT = env_bool("CASPIAN_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("CASPIAN_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+# Health checks from a load balancer come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content-Security-Policy for reader pages (the admin brings its own scripts).
+CASPIAN_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; frame-src https:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+# --- Wagtail ---------------------------------------------------------------------
+
+WAGTAIL_SITE_NAME = env("CASPIAN_SITE_NAME", "Caspian")
+WAGTAIL_I18N_ENABLED = False
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "png", "gif": "png"}
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+WAGTAILREDIRECTS_AUTO_CREATE = True
+WAGTAILEMBEDS_RESPONSIVE_HTML = False
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAILADMIN_COMMENTS_ENABLED = True
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# --- Caspian ---------------------------------------------------------------------
+
+# Weather in the masthead (see caspian/masthead/weather/).
+WEATHER_BACKEND = env("CASPIAN_WEATHER_BACKEND", "caspian.masthead.weather.openmeteo.OpenMeteoBackend")
+WEATHER_API_URL = env("WEATHER_API_URL", "https://api.open-meteo.com").rstrip("/")
+WEATHER_CACHE_SECONDS = env_int("CASPIAN_WEATHER_CACHE_SECONDS", 30 * 60)
+WEATHER_TIMEOUT_SECONDS = env_int("CASPIAN_WEATHER_TIMEOUT_SECONDS", 5)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("CASPIAN_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # One line per task state change is noise; failures still show.
+        "django_tasks": {"level": "WARNING"},
+    },
+}

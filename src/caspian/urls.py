@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.urls import include, path, re_path
+from django.views.static import serve
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from .newsroom import views as newsroom_views
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("tags/<str:slug>/", newsroom_views.tag_page, name="tag"),
+]
+
+if settings.SERVE_MEDIA:
+    # The embedded default keeps uploads in a local folder; production points
+    # MEDIA_URL at its media store or CDN and turns this off.
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
+
+urlpatterns.append(path("", include(wagtail_urls)))

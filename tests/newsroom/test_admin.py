@@ -1,0 +1,67 @@
+"""What editors get in the Wagtail admin."""
+
+from django.contrib.auth.models import Group, Permission, User
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import GroupPagePermission
+
+from caspian.newsroom.models import ArchiveYearPage
+
+from .scenario import NewsroomTestCase
+
+
+class AdminTests(NewsroomTestCase):
+    def setUp(self):
+        self.editor = User.objects.create_superuser("editor", "editor@example.org", "pw")
+        self.client.force_login(self.editor)
+
+    def test_article_editor_has_the_newsroom_fields(self):
+        response = self.client.get(reverse("wagtailadmin_pages:edit", args=[self.articles[0].pk]))
+        self.assertEqual(response.status_code, 200)
+        content = response.content.decode()
+        for label in ("Standfirst", "Bylines", "Dateline", "Lead image", "Alt text", "More articles", "Material update"):
+            self.assertIn(label, content)
+
+    def test_front_page_editor_curates_must_read(self):
+        response = self.client.get(reverse("wagtailadmin_pages:edit", args=[self.home.pk]))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Must read", response.content.decode())
+        self.assertIn("Lead story", response.content.decode())
+
+    def test_add_article_files_it_in_this_years_folder(self):
+        listing = self.client.get(reverse("wagtailadmin_explore", args=[self.home.pk]))
+        add_url = reverse("newsroom_add_article", args=[self.caucasus.pk])
+        self.assertIn(add_url, listing.content.decode())
+
+        year = timezone.localdate().year
+        ArchiveYearPage.objects.child_of(self.caucasus).filter(slug=str(year)).delete()
+        response = self.client.get(add_url)
+        folder = ArchiveYearPage.objects.child_of(self.caucasus).get(slug=str(year))
+        self.assertRedirects(
+            response,
+            reverse("wagtailadmin_pages:add", args=["newsroom", "articlepage", folder.pk]),
+            fetch_redirect_response=False,
+        )
+        self.assertEqual(self.client.get(response["Location"]).status_code, 200)
+
+    def test_add_article_needs_permission_to_add_pages(self):
+        reader = User.objects.create_user("reader", password="pw")
+        reader.user_permissions.add(Permission.objects.get(codename="access_admin"))
+        self.client.force_login(reader)
+        ArchiveYearPage.objects.child_of(self.caucasus).delete()
+        response = self.client.get(reverse("newsroom_add_article", args=[self.caucasus.pk]))
+        # Wagtail turns a refusal in the admin into a redirect to the dashboard with a message.
+        self.assertRedirects(response, reverse("wagtailadmin_home"), fetch_redirect_response=False)
+        self.assertFalse(ArchiveYearPage.objects.child_of(self.caucasus).exists())
+
+    def test_editors_group_can_add_articles(self):
+        editors = Group.objects.create(name="Section editors")
+        editors.permissions.add(Permission.objects.get(codename="access_admin"))
+        GroupPagePermission.objects.create(
+            group=editors, page=self.caucasus, permission=Permission.objects.get(codename="add_page")
+        )
+        user = User.objects.create_user("section-editor", password="pw")
+        user.groups.add(editors)
+        self.client.force_login(user)
+        response = self.client.get(reverse("newsroom_add_article", args=[self.caucasus.pk]))
+        self.assertEqual(response.status_code, 302)

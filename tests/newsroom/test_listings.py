@@ -1,0 +1,81 @@
+"""Section, year, author, tag, about and authors pages."""
+
+from caspian.newsroom.factories import ArticlePageFactory
+from caspian.newsroom.models.pages import LISTING_PAGE_SIZE
+
+from .scenario import NewsroomTestCase, html
+
+
+def listed(page):
+    return [a.get_text(strip=True) for a in page.select(".card-list .card__title a")]
+
+
+class SectionPageTests(NewsroomTestCase):
+    def test_lists_its_own_articles_newest_first(self):
+        page = html(self.get(self.caucasus))
+        self.assertEqual(page.find("h1").get_text(), "South Caucasus")
+        expected = [a.title for a in self.articles if a.section_id == self.caucasus.pk]
+        self.assertEqual(listed(page), expected)
+
+    def test_paginates_and_refuses_pages_that_do_not_exist(self):
+        ArticlePageFactory.create_batch(LISTING_PAGE_SIZE, section=self.caucasus, authors=[self.author])
+        second = html(self.get(self.caucasus.url + "?page=2"))
+        self.assertTrue(listed(second))
+        self.assertEqual(self.client.get(self.caucasus.url + "?page=99").status_code, 404)
+        self.assertEqual(self.client.get(self.caucasus.url + "?page=abc").status_code, 404)
+
+    def test_sections_are_in_the_masthead_navigation(self):
+        nav = html(self.get("/")).select_one(".masthead__nav")
+        self.assertEqual([a.get_text() for a in nav.find_all("a")], ["South Caucasus", "Central Asia"])
+
+    def test_links_to_its_year_archive(self):
+        year_page = self.articles[1].get_parent()
+        page = html(self.get(self.caucasus))
+        self.assertIn(year_page.url, [a["href"] for a in page.select(".archive-years a")])
+        archive = html(self.get(year_page))
+        self.assertEqual(listed(archive), [a.title for a in self.articles if a.get_parent().pk == year_page.pk])
+
+
+class AuthorPageTests(NewsroomTestCase):
+    def test_profile_and_their_articles(self):
+        other = ArticlePageFactory(section=self.caucasus, authors=[self.second_author])
+        page = html(self.get(self.author))
+        self.assertEqual(page.find("h1").get_text(), "Nino Kapanadze")
+        self.assertIn("Nino covers the South Caucasus", page.get_text())
+        self.assertEqual(listed(page), [a.title for a in self.articles])
+        self.assertNotIn(other.title, listed(page))
+
+    def test_authors_index_lists_everyone(self):
+        page = html(self.get("/authors/"))
+        self.assertEqual(
+            [a.get_text() for a in page.select(".author-card__name a")], ["Nino Kapanadze", "Timur Saidov"]
+        )
+
+
+class TagPageTests(NewsroomTestCase):
+    def test_lists_tagged_articles(self):
+        article = self.articles[0]
+        tag_link = html(self.get(article)).select_one(".article__tags a")
+        self.assertEqual(tag_link.get_text(), "Ports")
+        page = html(self.get(tag_link["href"]))
+        self.assertEqual(page.find("h1").get_text(), "Ports")
+        self.assertEqual(listed(page), [a.title for n, a in enumerate(self.articles) if n % 2 == 0])
+
+    def test_unknown_tag_is_a_404(self):
+        self.assertEqual(self.client.get("/tags/no-such-tag/").status_code, 404)
+
+
+class AboutPageTests(NewsroomTestCase):
+    def test_about_page_is_linked_from_the_footer(self):
+        footer = html(self.get("/")).select_one(".site-footer")
+        link = footer.find("a", string="About us")
+        self.assertEqual(link["href"], "/about/")
+        self.assertEqual(html(self.get("/about/")).find("h1").get_text(), "About us")
+
+
+class NotFoundTests(NewsroomTestCase):
+    def test_missing_page_gets_the_site_404(self):
+        response = self.client.get("/no/such/page/")
+        self.assertEqual(response.status_code, 404)
+        self.assertIn("Page not found", response.content.decode())
+        self.assertIn("The Caspian Times", response.content.decode())

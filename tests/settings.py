@@ -1,0 +1,30 @@
+"""Test configuration: the real settings, sped up, with the test services.
+
+By default the suite runs on SQLite with a local-memory cache. With
+``DATABASE_URL`` and ``REDIS_URL`` set (as `make test` does for its second
+run) it runs on PostgreSQL and Redis instead.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("CASPIAN_HOME", tempfile.mkdtemp(prefix="caspian-test-"))
+os.environ.setdefault("SECRET_KEY", "caspian-tests-only")
+os.environ.setdefault("CASPIAN_WEATHER_BACKEND", "caspian.masthead.weather.dummy.SampleBackend")
+
+from caspian.settings import *  # noqa: E402,F403
+from caspian.settings import CACHES, REDIS_URL, STATIC_ROOT  # noqa: E402
+
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if not REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES["default"]["KEY_PREFIX"] = f"caspian-test-{os.getpid()}"
+    CACHES["default"]["OPTIONS"] = {"IGNORE_EXCEPTIONS": False}
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
