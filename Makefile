@@ -15,7 +15,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: demo test test-sqlite test-postgres install browser-deps clean help
+.PHONY: demo test test-sqlite test-postgres install browser-deps docs clean help
 
 help:
 	@echo "make demo    install what is needed, then run the demo site on http://127.0.0.1:8000/"
@@ -34,6 +34,7 @@ test-sqlite:
 
 test-postgres:
 	@echo "== Test suite on PostgreSQL ($(TEST_DATABASE_URL)) with Redis ($(TEST_REDIS_URL)) =="
+	@$(VENV)/bin/python scripts/check_services.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.synced
@@ -54,8 +55,12 @@ browser-deps: node_modules/.installed
 	  else echo "Browser tests need chromium on PATH (Debian package 'chromium')." >&2; exit 1; fi; }
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --silent
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; \
+	else $(VENV)/bin/python scripts/fetch_npm_packages.py; fi
 	@touch $@
+
+docs: install
+	$(VENV)/bin/python scripts/cli_reference.py > docs/cli.md
 
 clean:
 	rm -rf $(VENV) $(BOOTSTRAP) node_modules .pytest_cache

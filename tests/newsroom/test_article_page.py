@@ -62,8 +62,7 @@ class LeadImageTests(NewsroomTestCase):
         figure = html(self.get(article)).select_one(".article__lead-image")
         img = figure.find("img")
         self.assertEqual(img["alt"], article.lead_image_alt)
-        self.assertEqual(img["fetchpriority"], "high")
-        self.assertNotIn("loading", img.attrs)
+        self.assertEqual(img["loading"], "eager")
         self.assertTrue(int(img["width"]) > 0 and int(img["height"]) > 0)
         types = [source["type"] for source in figure.find_all("source")]
         self.assertIn("image/webp", types)

@@ -42,10 +42,12 @@ class AlreadyLoaded(Exception):
     """The site has content of its own; the demo is not loaded over it."""
 
 
-def load(progress=lambda done, total, label: None, now=None):
+def load(progress=lambda done, total, label: None, now=None, prepare_images=True):
     """Load the demo; returns the number of articles. Raises :class:`AlreadyLoaded`.
 
-    ``progress(done, total, label)`` is called as work advances.
+    ``progress(done, total, label)`` is called as work advances. With
+    ``prepare_images`` every image size reader pages use is made now (about
+    half a minute), so the first visits are quick.
     """
     if ArticlePage.objects.exists() or AuthorPage.objects.exists():
         raise AlreadyLoaded("This site already has articles or authors.")
@@ -64,7 +66,8 @@ def load(progress=lambda done, total, label: None, now=None):
         picks = sorted((a for a in articles if a.get("must_read")), key=lambda a: a["must_read"])
         home.must_read_picks = [MustReadPick(article=created[a["slug"]]) for a in picks]
         home.save_revision().publish()
-    _prepare_renditions(list(created.values()), list(authors.values()), progress)
+    if prepare_images:
+        _prepare_renditions(list(created.values()), list(authors.values()), progress)
     return len(created)
 
 

@@ -57,6 +57,7 @@ def front_page(home, request):
     for article in newest.order_by("section_id", "rank_in_section"):
         by_section.setdefault(article.section_id, []).append(article)
     return {
+        "is_front_page": True,  # the masthead's name is this page's h1
         "lead": lead,
         "must_read": list(articles.must_read(site).for_listing()[:MUST_READ_COUNT]),
         "latest": latest,

@@ -1,0 +1,120 @@
+"""End-to-end: the demo built by `caspian demo` and served by `caspian serve`, over real HTTP.
+
+The site gets its own data folder, its own database when the suite runs on
+PostgreSQL, its own Redis key prefix, and a fake Open-Meteo on 127.0.0.1 as
+its weather provider. It is built once for this package of tests.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import requests
+
+from ..fake_services import FakeOpenMeteo
+
+CASPIAN = str(Path(sys.executable).parent / "caspian")
+PAGES = {
+    "home": "/",
+    "section": "/south-caucasus/",
+    "article": None,  # found on the home page
+    "author": "/authors/nino-kapanadze/",
+    "about": "/about/",
+}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PostgresDatabase:
+    """A throwaway database beside the one in DATABASE_URL."""
+
+    def __init__(self, url):
+        self.admin_url = url
+        self.name = f"caspian_e2e_{os.getpid()}"
+        parts = urlsplit(url)
+        self.url = urlunsplit(parts._replace(path=f"/{self.name}"))
+
+    def _execute(self, sql):
+        import psycopg
+
+        with psycopg.connect(self.admin_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+            conn.execute(sql)
+
+    def create(self):
+        self._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        self._execute(f'CREATE DATABASE "{self.name}"')
+
+    def drop(self):
+        self._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def wait_until_up(url, process, seconds=90):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"caspian serve exited with {process.returncode}")
+        try:
+            if requests.get(url, timeout=5).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not come up within {seconds} s")
+
+
+@pytest.fixture(scope="package")
+def demo_site(tmp_path_factory):
+    home = tmp_path_factory.mktemp("caspian-home")
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CASPIAN_", "DJANGO_"))}
+    env.update(CASPIAN_HOME=str(home), CASPIAN_BASE_URL=base_url, CASPIAN_CACHE_PREFIX=f"e2e-{os.getpid()}")
+    database = PostgresDatabase(os.environ["DATABASE_URL"]) if os.environ.get("DATABASE_URL") else None
+    if database:
+        database.create()
+        env["DATABASE_URL"] = database.url
+    with FakeOpenMeteo() as weather:
+        env["WEATHER_API_URL"] = weather.url
+        demo = subprocess.run(
+            [CASPIAN, "demo", "--no-serve", "--port", str(port)], env=env, capture_output=True, text=True, timeout=900
+        )
+        assert demo.returncode == 0, demo.stdout + demo.stderr
+        server = subprocess.Popen(
+            [CASPIAN, "serve", "--port", str(port), "--workers", "2"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            wait_until_up(base_url + "/", server)
+            yield SimpleNamespace(url=base_url, env=env, demo_output=demo.stdout, weather=weather)
+        finally:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+            if database:
+                database.drop()
+
+
+@pytest.fixture(scope="package")
+def page_urls(demo_site):
+    """The five reader pages the validators check, as absolute URLs."""
+    from bs4 import BeautifulSoup
+
+    home = BeautifulSoup(requests.get(demo_site.url + "/", timeout=30).text, "html.parser")
+    article = home.select_one(".lead-story__headline a")["href"]
+    return {name: demo_site.url + (path or article) for name, path in PAGES.items()}

@@ -1,0 +1,141 @@
+"""The first README command's result: the demo, served by the production server."""
+
+import re
+import subprocess
+import time
+from zoneinfo import ZoneInfo
+
+import requests
+from bs4 import BeautifulSoup
+from django.utils import timezone
+
+from .conftest import CASPIAN
+
+
+def fetch(url):
+    response = requests.get(url, timeout=30)
+    assert response.status_code == 200, url
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def card_titles(block):
+    return [a.get_text(strip=True) for a in block.select(".card__title a")]
+
+
+def test_demo_prints_where_to_go_and_how_to_log_in(demo_site):
+    assert f"{demo_site.url}/" in demo_site.demo_output
+    assert f"{demo_site.url}/admin/" in demo_site.demo_output
+    assert re.search(r"Admin login: admin / \S{12,}", demo_site.demo_output)
+
+
+def test_running_the_demo_again_keeps_the_site(demo_site):
+    again = subprocess.run([CASPIAN, "demo", "--no-serve"], env=demo_site.env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert "Demo content not loaded" in again.stdout
+    assert "Admin login" not in again.stdout
+
+
+def test_admin_login_with_the_printed_password(demo_site):
+    password = re.search(r"Admin login: admin / (\S+)", demo_site.demo_output).group(1)
+    session = requests.Session()
+    login_url = f"{demo_site.url}/admin/login/"
+    form = BeautifulSoup(session.get(login_url, timeout=30).text, "html.parser")
+    token = form.find("input", attrs={"name": "csrfmiddlewaretoken"})["value"]
+    response = session.post(
+        login_url,
+        data={"csrfmiddlewaretoken": token, "username": "admin", "password": password},
+        headers={"Referer": login_url},
+        timeout=30,
+    )
+    assert response.status_code == 200
+    assert "Dashboard" in response.text or "Welcome" in response.text
+
+
+def test_article_page_has_every_element(demo_site, page_urls):
+    url = page_urls["article"]
+    page = fetch(url)
+
+    # 1. masthead date line, today in the publication's time zone
+    today = timezone.localdate(timezone.now(), ZoneInfo("Europe/Berlin"))
+    date_line = page.select_one(".masthead__date time")
+    assert date_line["datetime"] == today.isoformat()
+    assert date_line.get_text() == f"{today:%A}, {today:%B} {today.day}, {today.year}"
+
+    # 2. weather for Munich from the (fake) Open-Meteo, fetched in the background
+    deadline = time.monotonic() + 20
+    while page.select_one(".weather") is None and time.monotonic() < deadline:
+        time.sleep(0.3)
+        page = fetch(url)
+    assert page.select_one(".weather").get_text(" ", strip=True) == "5 °C Munich"
+    assert demo_site.weather.requests and demo_site.weather.requests[0][0] == "/v1/forecast"
+
+    # headline, standfirst, byline, first publication time
+    assert len(page.find_all("h1")) == 1
+    assert page.select_one(".article__standfirst").get_text(strip=True)
+    assert page.select_one(".article__published time")["datetime"]
+
+    # 3. author box
+    box = page.select_one(".author-box")
+    assert box.select_one(".author-box__photo img")
+    assert box.select_one(".author-box__bio").get_text(strip=True)
+    assert box.find("a", string="Website")["href"].startswith("https://")
+
+    # 4-6. Must read, More articles, Latest articles
+    headline = page.find("h1").get_text(strip=True)
+    for block in (".must-read", ".more-articles", ".latest"):
+        titles = card_titles(page.select_one(block))
+        assert titles, block
+        assert headline not in titles, block
+
+    # 7. where the comment form will go
+    assert page.select_one("#comments h2").get_text() == "Leave a reply"
+
+
+def test_front_page_and_navigation(demo_site):
+    page = fetch(demo_site.url + "/")
+    assert page.find("h1").get_text(strip=True) == "The Caspian Times"
+    sections = [a.get_text() for a in page.select(".masthead__nav a")]
+    assert sections == ["South Caucasus", "Central Asia", "Caspian & Energy", "Politics", "Culture"]
+    assert len(card_titles(page.select_one(".must-read"))) == 5
+    assert len(page.select(".front__section")) == 5
+
+
+def test_an_updated_article_shows_both_dates(demo_site):
+    for section in ("/south-caucasus/", "/central-asia/", "/caspian-energy/", "/politics/", "/culture/"):
+        for link in fetch(demo_site.url + section).select(".card__title a"):
+            article = fetch(demo_site.url + link["href"])
+            if article.select_one(".article__updated"):
+                published = article.select_one(".article__published time")["datetime"]
+                updated = article.select_one(".article__updated time")["datetime"]
+                assert updated > published
+                assert article.select_one(".article__updates li").get_text(strip=True)
+                return
+    raise AssertionError("no demo article shows an update")
+
+
+def test_about_page_states_the_mission(demo_site):
+    page = fetch(demo_site.url + "/about/")
+    assert page.find("h1").get_text() == "About us"
+    assert "independent" in page.select_one(".article__body").get_text().lower()
+
+
+def test_images_and_static_files_are_served(demo_site, page_urls):
+    page = fetch(page_urls["article"])
+    lead = page.select_one(".article__lead-image")
+    for source in lead.find_all("source"):
+        first = source["srcset"].split(",")[0].split()[0]
+        response = requests.get(demo_site.url + first, timeout=30)
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == source["type"]
+    stylesheet = page.find("link", rel="stylesheet")["href"]
+    assert re.search(r"\.[0-9a-f]{12}\.css$", stylesheet), "static files carry a content hash"
+    response = requests.get(demo_site.url + stylesheet, timeout=30, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert "max-age=315360000" in response.headers["Cache-Control"]
+
+
+def test_served_pages_carry_security_headers(demo_site):
+    response = requests.get(demo_site.url + "/", timeout=30)
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"

@@ -1,0 +1,87 @@
+"""The `caspian` command, run in-process with click's CliRunner."""
+
+import pytest
+from click.testing import CliRunner
+from django.contrib.auth import authenticate, get_user_model
+
+from caspian.cli import main
+from caspian.newsroom.models import HomePage
+
+COMMANDS = ["createadmin", "demo", "manage", "serve", "setup", "worker"]
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+    return lambda *args, **kwargs: runner.invoke(main, list(args), catch_exceptions=False, **kwargs)
+
+
+def test_every_command_explains_itself(run):
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in COMMANDS:
+        assert command in result.output
+        help_text = run(command, "--help")
+        assert help_text.exit_code == 0
+        assert len(help_text.output.splitlines()) > 3, command
+    assert "--no-serve" in run("demo", "--help").output
+    assert "--port" in run("serve", "--help").output
+
+
+@pytest.mark.django_db
+def test_createadmin_with_a_given_password(run):
+    result = run("createadmin", "--username", "editor", env={"CASPIAN_ADMIN_PASSWORD": "long-enough-secret"})
+    assert result.exit_code == 0
+    assert "long-enough-secret" not in result.output
+    assert authenticate(username="editor", password="long-enough-secret").is_superuser
+
+
+@pytest.mark.django_db
+def test_createadmin_generates_and_shows_a_password_once(run):
+    result = run("createadmin", "--username", "chief")
+    assert result.exit_code == 0
+    password = result.output.split("Password: ")[1].split()[0]
+    assert authenticate(username="chief", password=password)
+
+
+@pytest.mark.django_db
+def test_createadmin_refuses_a_taken_name_in_one_line(run):
+    get_user_model().objects.create_user("chief")
+    result = run("createadmin", "--username", "chief")
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: A user called 'chief' already exists: choose another --username."
+
+
+@pytest.mark.django_db
+def test_worker_explains_when_tasks_run_inline(run):
+    result = run("worker", "--batch")
+    assert result.exit_code == 1
+    assert "CASPIAN_TASKS_BACKEND=database" in result.output
+
+
+@pytest.mark.django_db
+def test_manage_passes_through_to_django(run):
+    result = run("manage", "check")
+    assert result.exit_code == 0
+    assert "no issues" in result.output
+
+
+def test_bad_port_is_refused_before_anything_starts(run):
+    result = run("serve", "--port", "99999")
+    assert result.exit_code == 2
+    assert "99999 is not in the range 1<=x<=65535" in result.output
+
+
+@pytest.mark.django_db
+def test_worker_runs_queued_tasks(run, settings):
+    from django_tasks_db.models import DBTaskResult
+    from wagtail.tasks import update_reference_index_task
+
+    settings.TASKS_BACKEND = "database"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    home = HomePage.objects.get()
+    result = update_reference_index_task.enqueue("newsroom", "homepage", home.pk)
+    assert DBTaskResult.objects.get(id=result.id).status == "READY"
+    outcome = run("worker", "--batch")
+    assert outcome.exit_code == 0
+    assert DBTaskResult.objects.get(id=result.id).status == "SUCCESSFUL"

@@ -1,0 +1,41 @@
+"""Security headers and CSRF protection on reader and admin pages."""
+
+from django.urls import reverse
+
+from .newsroom.scenario import NewsroomTestCase
+
+
+class SecurityHeaderTests(NewsroomTestCase):
+    def test_reader_pages_send_a_strict_policy(self):
+        for url in ("/", self.articles[0].url, self.author.url, "/no-such-page/"):
+            response = self.client.get(url)
+            csp = response["Content-Security-Policy"]
+            directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+            self.assertEqual(directives["script-src"], "'self'", url)
+            self.assertNotIn("unsafe-inline", directives["script-src"])
+            self.assertNotIn("unsafe-eval", csp)
+            self.assertEqual(directives["object-src"], "'none'")
+            self.assertEqual(directives["frame-ancestors"], "'none'")
+            self.assertEqual(response["X-Content-Type-Options"], "nosniff")
+            self.assertEqual(response["Referrer-Policy"], "strict-origin-when-cross-origin")
+            self.assertEqual(response["X-Frame-Options"], "DENY")
+
+    def test_reader_pages_have_no_inline_script_or_style(self):
+        for url in ("/", self.articles[0].url):
+            content = self.get(url).content.decode()
+            self.assertNotIn("<script", content)
+            self.assertNotIn("style=", content)
+            self.assertNotIn("<style", content)
+
+    def test_admin_is_left_to_its_own_scripts_but_framed_by_no_one(self):
+        response = self.client.get(reverse("wagtailadmin_login"))
+        self.assertNotIn("Content-Security-Policy", response)
+        self.assertEqual(response["X-Frame-Options"], "DENY")
+        self.assertIn("csrfmiddlewaretoken", response.content.decode())
+
+    def test_admin_login_rejects_a_post_without_csrf_token(self):
+        from django.test import Client
+
+        client = Client(enforce_csrf_checks=True)
+        response = client.post(reverse("wagtailadmin_login"), {"username": "x", "password": "y"})
+        self.assertEqual(response.status_code, 403)
