@@ -69,7 +69,12 @@ class FakeOpenMeteo:
             "generationtime_ms": 0.03,
             "utc_offset_seconds": 0,
             "timezone": "GMT",
-            "current_units": {"time": "iso8601", "interval": "seconds", "temperature_2m": unit, "weather_code": "wmo code"},
+            "current_units": {
+                "time": "iso8601",
+                "interval": "seconds",
+                "temperature_2m": unit,
+                "weather_code": "wmo code",
+            },
             "current": current,
         }
         self._send(request, 200, json.dumps(body).encode(), "application/json")

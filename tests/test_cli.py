@@ -72,7 +72,9 @@ def test_bad_port_is_refused_before_anything_starts(run):
     assert "99999 is not in the range 1<=x<=65535" in result.output
 
 
-@pytest.mark.django_db
+# The worker closes its database connection between batches, so the test
+# cannot run inside a transaction; the rows it made are rolled back after.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_runs_queued_tasks(run, settings):
     from django_tasks_db.models import DBTaskResult
     from wagtail.tasks import update_reference_index_task

@@ -256,6 +256,7 @@ def _serve(host, port, workers):
             port=port,
             interface=Interfaces.WSGI,
             workers=workers,
+            respawn_failed_workers=True,
             log_access=True,
         ).serve()
     except OSError as error:

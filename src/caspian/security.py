@@ -1,7 +1,8 @@
 """HTTP security headers Django does not set by itself."""
 
 from django.conf import settings
-from django.urls import reverse
+
+from .urls import ADMIN_PREFIX
 
 
 class ContentSecurityPolicyMiddleware:
@@ -14,12 +15,9 @@ class ContentSecurityPolicyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.admin_prefix = None
 
     def __call__(self, request):
         response = self.get_response(request)
-        if self.admin_prefix is None:
-            self.admin_prefix = reverse("wagtailadmin_home")
-        if not request.path.startswith(self.admin_prefix):
+        if not request.path.startswith(ADMIN_PREFIX):
             response.headers.setdefault("Content-Security-Policy", settings.CASPIAN_CSP)
         return response

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+
 def env(name, default=None):
     """Return the environment variable ``name``, or ``default`` when unset or empty."""
     value = os.environ.get(name, "")
@@ -210,9 +211,7 @@ _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
 }
 if TASKS_BACKEND not in _TASK_BACKENDS:
-    raise ImproperlyConfigured(
-        f"CASPIAN_TASKS_BACKEND={TASKS_BACKEND!r}: use 'immediate' or 'database'."
-    )
+    raise ImproperlyConfigured(f"CASPIAN_TASKS_BACKEND={TASKS_BACKEND!r}: use 'immediate' or 'database'.")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 
 # --- Language and time ---------------------------------------------------------
@@ -261,13 +260,11 @@ CASPIAN_CSP = (
 WAGTAIL_SITE_NAME = env("CASPIAN_SITE_NAME", "Caspian")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "png", "gif": "png"}
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILREDIRECTS_AUTO_CREATE = True
 WAGTAILEMBEDS_RESPONSIVE_HTML = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-WAGTAILADMIN_COMMENTS_ENABLED = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Caspian ---------------------------------------------------------------------

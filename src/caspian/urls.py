@@ -7,8 +7,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from .newsroom import views as newsroom_views
 
+# Reader-page middleware (locale, Content-Security-Policy) leaves this prefix alone.
+ADMIN_PREFIX = "/admin/"
+
 urlpatterns = [
-    path("admin/", include(wagtailadmin_urls)),
+    path(ADMIN_PREFIX.strip("/") + "/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("tags/<str:slug>/", newsroom_views.tag_page, name="tag"),
 ]
@@ -16,8 +19,6 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     # The embedded default keeps uploads in a local folder; production points
     # MEDIA_URL at its media store or CDN and turns this off.
-    urlpatterns.append(
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
 
 urlpatterns.append(path("", include(wagtail_urls)))

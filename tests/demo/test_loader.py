@@ -22,7 +22,9 @@ class DemoLoaderTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.steps = []
-        cls.count = loader.load(progress=lambda done, total, label: cls.steps.append((done, total, label)), prepare_images=False)
+        cls.count = loader.load(
+            progress=lambda done, total, label: cls.steps.append((done, total, label)), prepare_images=False
+        )
 
     def test_content_volume(self):
         self.assertGreaterEqual(self.count, 40)

@@ -75,7 +75,9 @@ def test_axe_finds_no_accessibility_violations(browser, page_urls, scheme):
         page.goto(url)
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
-        violations = [f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})" for v in result["violations"]]
+        violations = [
+            f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})" for v in result["violations"]
+        ]
         if violations:
             found[name] = violations
         assert result["passes"], "axe ran no checks"

@@ -29,7 +29,9 @@ def test_demo_prints_where_to_go_and_how_to_log_in(demo_site):
 
 
 def test_running_the_demo_again_keeps_the_site(demo_site):
-    again = subprocess.run([CASPIAN, "demo", "--no-serve"], env=demo_site.env, capture_output=True, text=True, timeout=300)
+    again = subprocess.run(
+        [CASPIAN, "demo", "--no-serve"], env=demo_site.env, capture_output=True, text=True, timeout=300
+    )
     assert again.returncode == 0, again.stderr
     assert "Demo content not loaded" in again.stdout
     assert "Admin login" not in again.stdout

@@ -19,7 +19,15 @@ class AdminTests(NewsroomTestCase):
         response = self.client.get(reverse("wagtailadmin_pages:edit", args=[self.articles[0].pk]))
         self.assertEqual(response.status_code, 200)
         content = response.content.decode()
-        for label in ("Standfirst", "Bylines", "Dateline", "Lead image", "Alt text", "More articles", "Material update"):
+        for label in (
+            "Standfirst",
+            "Bylines",
+            "Dateline",
+            "Lead image",
+            "Alt text",
+            "More articles",
+            "Material update",
+        ):
             self.assertIn(label, content)
 
     def test_front_page_editor_curates_must_read(self):
@@ -65,3 +73,21 @@ class AdminTests(NewsroomTestCase):
         self.client.force_login(user)
         response = self.client.get(reverse("newsroom_add_article", args=[self.caucasus.pk]))
         self.assertEqual(response.status_code, 302)
+
+    def test_publication_and_masthead_settings_are_editable(self):
+        for app, model, label in (
+            ("newsroom", "publicationsettings", "Time zone"),
+            ("masthead", "mastheadsettings", "Latitude"),
+        ):
+            response = self.client.get(reverse("wagtailsettings:edit", args=[app, model, self.site.pk]))
+            self.assertEqual(response.status_code, 200)
+            self.assertIn(label, response.content.decode())
+
+    def test_masthead_settings_refuse_a_city_without_coordinates(self):
+        from caspian.masthead.models import MastheadSettings
+
+        url = reverse("wagtailsettings:edit", args=["masthead", "mastheadsettings", self.site.pk])
+        response = self.client.post(url, {"weather_city": "Baku", "latitude": "", "longitude": "", "temperature_unit": "C"})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Give the city", response.content.decode())
+        self.assertEqual(MastheadSettings.objects.get(site=self.site).weather_city, "Munich")

@@ -3,6 +3,8 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from wagtail.embeds.embeds import get_embed_hash
+from wagtail.embeds.models import Embed
 from wagtail.models import PageViewRestriction
 from wagtail.rich_text import RichText
 
@@ -74,7 +76,9 @@ class LeadImageTests(NewsroomTestCase):
         self.assertIn(article.lead_image.credit, caption)
 
     def test_article_credit_overrides_the_image_credit(self):
-        article = ArticlePageFactory(section=self.caucasus, authors=[self.author], with_image=True, lead_image_credit="Photo: Leyla Aliyeva")
+        article = ArticlePageFactory(
+            section=self.caucasus, authors=[self.author], with_image=True, lead_image_credit="Photo: Leyla Aliyeva"
+        )
         caption = html(self.get(article)).select_one(".article__lead-image figcaption").get_text()
         self.assertIn("Photo: Leyla Aliyeva", caption)
         self.assertNotIn(article.lead_image.credit, caption)
@@ -112,8 +116,17 @@ class BodyTests(NewsroomTestCase):
         self.assertEqual(page.select_one(".pull-quote blockquote").get_text(strip=True), "We are ready.")
         self.assertEqual(page.select_one(".pull-quote figcaption").get_text(), "Aysel Mammadova, port director")
         self.assertEqual(page.select_one(".fact-box li").get_text(), "3 berths")
-        # An embed the provider can't answer degrades to a plain link.
+        # An embed with no stored copy is a plain link: the page never asks the provider.
         self.assertEqual(page.select_one(".embed--link a")["href"], "https://www.example.com/not-an-oembed-provider")
+
+    def test_embed_is_served_from_the_stored_copy(self):
+        url = "https://video.example.org/watch/42"
+        Embed.objects.create(
+            url=url, hash=get_embed_hash(url), type="video", html='<iframe src="https://video.example.org/e/42"></iframe>'
+        )
+        article = ArticlePageFactory(section=self.caucasus, authors=[self.author], body=[("embed", url)])
+        embed = html(self.get(article)).select_one(".article__body .embed")
+        self.assertEqual(embed.find("iframe")["src"], "https://video.example.org/e/42")
 
 
 class AuthorBoxTests(NewsroomTestCase):
@@ -164,7 +177,8 @@ class MoreArticlesTests(NewsroomTestCase):
         article = self.articles[0]  # Central Asia, tagged Ports
         block = html(self.get(article)).select_one(".more-articles")
         expected = [
-            a.title for a in self.articles[1:]
+            a.title
+            for a in self.articles[1:]
             if a.section_id == article.section_id or "Ports" in [t.name for t in a.tags.all()]
         ][:4]
         self.assertEqual(titles(block), expected)

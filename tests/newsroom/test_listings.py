@@ -79,3 +79,27 @@ class NotFoundTests(NewsroomTestCase):
         self.assertEqual(response.status_code, 404)
         self.assertIn("Page not found", response.content.decode())
         self.assertIn("The Caspian Times", response.content.decode())
+
+
+class FrontPageLeadTests(NewsroomTestCase):
+    def lead(self):
+        return html(self.get("/")).select_one(".lead-story__headline").get_text(strip=True)
+
+    def test_editors_lead_story_tops_the_front_page(self):
+        self.home.lead_story = self.articles[3]
+        self.home.save()
+        self.assertEqual(self.lead(), self.articles[3].title)
+        latest = [a.get_text(strip=True) for a in html(self.get("/")).select(".front__latest .card__title a")]
+        self.assertNotIn(self.articles[3].title, latest)
+        self.assertIn(self.articles[0].title, latest)
+
+    def test_an_unpublished_or_private_lead_falls_back_to_the_newest(self):
+        from wagtail.models import PageViewRestriction
+
+        self.home.lead_story = self.articles[3]
+        self.home.save()
+        PageViewRestriction.objects.create(page=self.articles[3], restriction_type="password", password="x")
+        self.assertEqual(self.lead(), self.articles[0].title)
+        PageViewRestriction.objects.all().delete()
+        self.articles[3].unpublish()
+        self.assertEqual(self.lead(), self.articles[0].title)

@@ -44,7 +44,11 @@ class MaterialUpdateTests(NewsroomTestCase):
 
     def test_note_on_first_publication_is_dropped(self):
         draft = ArticlePageFactory(
-            section=self.caucasus, authors=[self.author], live=False, first_published_at=None, last_published_at=None,
+            section=self.caucasus,
+            authors=[self.author],
+            live=False,
+            first_published_at=None,
+            last_published_at=None,
             update_note="Not an update: the story is new.",
         )
         draft.save_revision().publish()

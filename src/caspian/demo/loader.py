@@ -121,7 +121,12 @@ def _article(item, sections, authors, now):
         standfirst=item["standfirst"],
         dateline=item["dateline"],
         body=[_block(block) for block in item["body"]],
-        lead_image=_image(item["title"], illustrations.illustration(item["slug"], lead["motif"]), f"{item['slug']}.jpg", credit=lead["credit"]),
+        lead_image=_image(
+            item["title"],
+            illustrations.illustration(item["slug"], lead["motif"]),
+            f"{item['slug']}.jpg",
+            credit=lead["credit"],
+        ),
         lead_image_alt=lead["alt"],
         lead_image_caption=lead["caption"],
         first_published_at=published,

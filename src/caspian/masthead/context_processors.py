@@ -1,9 +1,9 @@
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from ..newsroom.models.publication import site_setting
 from . import weather
 from .dateline import date_line
-from ..newsroom.models.publication import site_setting
 from .models import MastheadSettings
 
 

@@ -18,11 +18,17 @@ class MastheadSettings(BaseSiteSetting):
         help_text="Shown beside the temperature, e.g. Munich. Leave empty to hide the weather.",
     )
     latitude = models.DecimalField(
-        max_digits=8, decimal_places=5, null=True, blank=True,
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        max_digits=8, decimal_places=5, null=True, blank=True,
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     temperature_unit = models.CharField(

@@ -2,6 +2,8 @@
 
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
+from wagtail.embeds.embeds import get_embed_hash
+from wagtail.embeds.models import Embed
 from wagtail.images.blocks import ImageChooserBlock
 
 INLINE_FEATURES = ["bold", "italic", "link", "document-link"]
@@ -41,7 +43,17 @@ class FactBoxBlock(blocks.StructBlock):
 
 
 class CaspianEmbedBlock(EmbedBlock):
-    """An oEmbed (video, post, map) that falls back to a plain link when the provider can't be reached."""
+    """An oEmbed (video, post, map) shown from the copy stored when the editor saved it.
+
+    Wagtail fetches and stores the embed when the block is validated in the
+    admin. Reader pages only read that stored copy, so a slow provider never
+    delays a page; without one (e.g. imported content) readers get a link.
+    """
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["embed"] = stored_embed(value)
+        return context
 
     class Meta:
         icon = "media"
@@ -55,3 +67,11 @@ class BodyBlock(blocks.StreamBlock):
     quote = QuoteBlock()
     embed = CaspianEmbedBlock()
     fact_box = FactBoxBlock()
+
+
+def stored_embed(value):
+    """The stored ``Embed`` for an embed block's value, or ``None``; never asks the provider."""
+    if not value:
+        return None
+    embed_hash = get_embed_hash(value.url, value.max_width, value.max_height)
+    return Embed.objects.filter(hash=embed_hash).exclude(html="").first()

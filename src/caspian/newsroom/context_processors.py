@@ -14,14 +14,15 @@ def publication(request):
         if site is None:
             return {"name": "Caspian", "settings": settings, "home": None, "sections": [], "pages": []}
         menu = Page.objects.child_of(site.root_page).live().in_menu().order_by("path")
-        menu = list(menu.select_related("content_type"))
-        is_section = [issubclass(p.specific_class or Page, SectionPage) for p in menu]
+        sections, pages = [], []
+        for item in menu:
+            (sections if issubclass(item.specific_class or Page, SectionPage) else pages).append(item)
         return {
             "name": site.site_name or site.root_page.title,
             "settings": settings,
             "home": site.root_page,
-            "sections": [p for p, section in zip(menu, is_section) if section],
-            "pages": [p for p, section in zip(menu, is_section) if not section],
+            "sections": sections,
+            "pages": pages,
         }
 
     return {"publication": SimpleLazyObject(load)}

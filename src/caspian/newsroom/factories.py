@@ -129,7 +129,6 @@ class ArticlePageFactory(PageFactory):
         )
         updated = factory.Trait(update_note_on_create="Adds new figures from the port authority.")
 
-
     # Passed to _create, not to the model:
     section = None
     authors = ()
@@ -146,13 +145,21 @@ class ArticlePageFactory(PageFactory):
 
     @classmethod
     def _create(
-        cls, model_class, *args, parent=None, section=None, authors=(), tags=(),
-        update_note_on_create="", update_after=None, **kwargs,
+        cls,
+        model_class,
+        *args,
+        parent=None,
+        section=None,
+        authors=(),
+        tags=(),
+        update_note_on_create="",
+        update_after=None,
+        **kwargs,
     ):
         if parent is None and section is not None:
             year = timezone.localtime(kwargs["first_published_at"]).year
             parent = section.year_folder(year)
-        kwargs["bylines"] = [ArticleByline(author=author) for author in authors]
+        kwargs["bylines"] = [ArticleByline(author=author, sort_order=n) for n, author in enumerate(authors)]
         page = super()._create(model_class, *args, parent=parent, **kwargs)
         if tags:
             page.tags.add(*tags)

@@ -43,7 +43,9 @@ class Preset:
 
 
 PRESETS = {
-    "lead": Preset((480, 960, 1440), "(min-width: 76rem) 46rem, (min-width: 64rem) calc(100vw - 26rem), 100vw", aspect=(16, 9)),
+    "lead": Preset(
+        (480, 960, 1440), "(min-width: 76rem) 46rem, (min-width: 64rem) calc(100vw - 26rem), 100vw", aspect=(16, 9)
+    ),
     "card": Preset((320, 640), "(min-width: 48rem) 18rem, 100vw", aspect=(16, 9)),
     "thumb": Preset((320, 640), "6rem", aspect=(16, 9)),
     "inline": Preset((480, 960, 1440), "(min-width: 76rem) 46rem, 100vw"),

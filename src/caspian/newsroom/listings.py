@@ -5,6 +5,7 @@ Each function returns template context; the queries live on
 however many articles the archive holds.
 """
 
+from django.http import Http404
 from wagtail.models import Site
 
 from . import images
@@ -17,7 +18,10 @@ PER_SECTION_COUNT = 4
 
 
 def site_articles(request):
+    """The public articles of the site answering this request, and that site (404 if none does)."""
     site = Site.find_for_request(request)
+    if site is None:
+        raise Http404("No site is configured for this host.")
     return ArticlePage.objects.public_articles().in_site(site), site
 
 
@@ -45,7 +49,8 @@ def article_page(article, request):
 def front_page(home, request):
     """Context for the front page: lead story, Must read, Latest and a block per section."""
     articles, site = site_articles(request)
-    lead = home.lead_story if home.lead_story_id and home.lead_story.live else None
+    # The editors' lead story while it is public, else the newest article.
+    lead = articles.filter(pk=home.lead_story_id).for_listing().first() if home.lead_story_id else None
     latest = list(articles.newest_first().for_listing().with_bylines()[: FRONT_PAGE_LATEST_COUNT + 1])
     if lead is None and latest:
         lead = latest[0]

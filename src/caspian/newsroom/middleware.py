@@ -1,8 +1,8 @@
 """Serve each publication in its own language and time zone."""
 
-from django.urls import reverse
 from django.utils import timezone, translation
 
+from ..urls import ADMIN_PREFIX
 from .models import PublicationSettings
 from .models.publication import site_setting
 
@@ -15,10 +15,9 @@ class PublicationLocaleMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.admin_prefix = reverse("wagtailadmin_home")
 
     def __call__(self, request):
-        if request.path.startswith(self.admin_prefix):
+        if request.path.startswith(ADMIN_PREFIX):
             return self.get_response(request)
         publication = site_setting(PublicationSettings, request)
         with timezone.override(publication.time_zone), translation.override(publication.language):

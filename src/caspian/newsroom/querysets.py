@@ -25,9 +25,7 @@ class ArticlePageQuerySet(PageQuerySet):
 
     def must_read(self, site):
         """The editors' Must read picks for ``site``, in their order."""
-        return self.filter(must_read_picks__page_id=site.root_page_id).order_by(
-            "must_read_picks__sort_order"
-        )
+        return self.filter(must_read_picks__page_id=site.root_page_id).order_by("must_read_picks__sort_order")
 
     def newest_first(self):
         return self.order_by("-first_published_at", "-pk")
@@ -47,9 +45,7 @@ class ArticlePageQuerySet(PageQuerySet):
     def with_bylines(self):
         from .models import ArticleByline
 
-        return self.prefetch_related(
-            Prefetch("bylines", queryset=ArticleByline.objects.select_related("author"))
-        )
+        return self.prefetch_related(Prefetch("bylines", queryset=ArticleByline.objects.select_related("author")))
 
     def newest_per_section(self, count):
         """The ``count`` newest articles of each section, in one query."""

@@ -22,12 +22,8 @@ class ArticleTag(TaggedItemBase):
 
 
 class ArticlePage(Page):
-    standfirst = models.TextField(
-        max_length=400, help_text="The summary under the headline, one or two sentences."
-    )
-    dateline = models.CharField(
-        max_length=80, blank=True, help_text="Where the story was reported from, e.g. BAKU."
-    )
+    standfirst = models.TextField(max_length=400, help_text="The summary under the headline, one or two sentences.")
+    dateline = models.CharField(max_length=80, blank=True, help_text="Where the story was reported from, e.g. BAKU.")
     lead_image = models.ForeignKey(
         "newsroom.NewsImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -18,7 +18,11 @@ class AuthorIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["authors"] = (
-            AuthorPage.objects.child_of(self).live().select_related("photo").prefetch_related("photo__renditions").order_by("title")
+            AuthorPage.objects.child_of(self)
+            .live()
+            .select_related("photo")
+            .prefetch_related("photo__renditions")
+            .order_by("title")
         )
         return context
 
@@ -27,9 +31,7 @@ class AuthorPage(Page):
     """A journalist's profile: the title is their name as it appears in bylines."""
 
     role = models.CharField(max_length=120, blank=True, help_text="e.g. Central Asia correspondent")
-    photo = models.ForeignKey(
-        "newsroom.NewsImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    photo = models.ForeignKey("newsroom.NewsImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     bio = models.TextField(max_length=600, blank=True, help_text="A short biography, shown under their articles.")
     website = models.URLField(blank=True)
 

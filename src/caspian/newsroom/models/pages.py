@@ -15,10 +15,9 @@ per parent and its admin listings slow down long before that.
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
-from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
@@ -90,9 +89,7 @@ class MustReadPick(Orderable):
     """One editor's pick in the site-wide Must read list (kept on the home page)."""
 
     page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="must_read_picks")
-    article = models.ForeignKey(
-        "newsroom.ArticlePage", on_delete=models.CASCADE, related_name="must_read_picks"
-    )
+    article = models.ForeignKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="must_read_picks")
 
     panels = [FieldPanel("article")]
 
@@ -174,7 +171,3 @@ def paginate(request, queryset, per_page=LISTING_PAGE_SIZE):
     if not number.isdigit() or not 1 <= int(number) <= max(paginator.num_pages, 1):
         raise Http404("No such page of results.")
     return paginator.page(int(number))
-
-
-def current_year():
-    return timezone.localdate().year

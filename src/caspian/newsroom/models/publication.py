@@ -42,9 +42,7 @@ class PublicationSettings(BaseSiteSetting):
         default="UTC",
         help_text="Dates and times on the site are shown in this time zone.",
     )
-    logo = models.ForeignKey(
-        "newsroom.NewsImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    logo = models.ForeignKey("newsroom.NewsImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     panels = [FieldPanel("tagline"), FieldPanel("language"), FieldPanel("time_zone"), FieldPanel("logo")]
 

@@ -8,7 +8,7 @@ register = template.Library()
 
 @register.simple_tag
 def responsive_image(image, preset, alt, eager=False, css_class=""):
-    """``{% responsive_image article.lead_image "lead" article.lead_image_alt eager=True %}``; empty without an image."""
+    """``{% responsive_image page.lead_image "lead" page.lead_image_alt eager=True %}``; empty without an image."""
     if not image:
         return ""
     return images.picture(image, preset, alt, eager=eager, css_class=css_class)
