@@ -87,3 +87,17 @@ def test_worker_runs_queued_tasks(run, settings):
     outcome = run("worker", "--batch")
     assert outcome.exit_code == 0
     assert DBTaskResult.objects.get(id=result.id).status == "SUCCESSFUL"
+
+
+@pytest.mark.django_db
+def test_serve_refuses_a_port_in_use(run):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run("serve", "--port", str(port))
+    assert result.exit_code == 1
+    assert f"Cannot listen on 127.0.0.1:{port}" in result.output
+    assert "Try another --port" in result.output

@@ -37,7 +37,7 @@ def settings_with(env):
         "print(json.dumps({'db': s.DATABASES['default']['ENGINE'], 'cache': s.CACHES['default']['BACKEND'],"
         " 'hsts': getattr(s, 'SECURE_HSTS_SECONDS', 0), 'secure_cookies': getattr(s, 'SESSION_COOKIE_SECURE', False),"
         " 'csrf_secure': getattr(s, 'CSRF_COOKIE_SECURE', False), 'hosts': s.ALLOWED_HOSTS, 'tasks': s.TASKS,"
-        " 'admin_url': s.WAGTAILADMIN_BASE_URL, 'secret': s.SECRET_KEY}))"
+        " 'admin_url': s.WAGTAILADMIN_BASE_URL, 'secret': s.SECRET_KEY, 'csp': s.CASPIAN_CSP}))"
     )
     clean = {k: v for k, v in os.environ.items() if k not in VARIABLES}
     result = subprocess.run(
@@ -100,3 +100,13 @@ def test_bad_values_say_what_to_do(tmp_path):
     assert code and "give the full public address" in error
     code, error = settings_with({**home, "CASPIAN_WEATHER_CACHE_SECONDS": "half an hour"})
     assert code and "expected a whole number" in error
+    code, error = settings_with({**home, "CASPIAN_LOG_LEVEL": "chatty"})
+    assert code and "use DEBUG, INFO, WARNING or ERROR" in error
+
+
+def test_images_from_a_media_cdn_are_allowed_by_the_policy(tmp_path):
+    home = {"CASPIAN_HOME": str(tmp_path)}
+    local = settings_with(home)[1]["csp"]
+    assert "img-src 'self' data:;" in local
+    cdn = settings_with({**home, "CASPIAN_MEDIA_URL": "https://media.example.net/caspian/"})[1]["csp"]
+    assert "img-src 'self' data: https://media.example.net;" in cdn

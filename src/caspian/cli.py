@@ -243,24 +243,44 @@ def _use_sample_weather_if_offline():
         click.echo(f"The weather service ({api.hostname}) is out of reach: the masthead shows a sample reading.")
 
 
+# Threads per worker process: enough to overlap database waits, few enough
+# that the interpreter lock is not fought over (granian's default is 512).
+THREADS_PER_WORKER = 4
+
+
+def _check_port_free(host, port):
+    # granian shares ports (SO_REUSEPORT), so a second server on a busy port
+    # would start silently beside the first; a plain bind finds the clash.
+    host = host.strip("[]")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # Connections left in TIME_WAIT by a server just stopped are no clash.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise click.ClickException(
+                f"Cannot listen on {host}:{port} ({error.strerror}): is Caspian already running? Try another --port."
+            ) from None
+
+
 def _serve(host, port, workers):
     from granian.constants import Interfaces
     from granian.server import Server
 
+    _check_port_free(host, port)
     workers = workers or default_workers()
     click.echo(f"Serving on http://{host}:{port}/ with {workers} workers (Ctrl+C stops).")
-    try:
-        Server(
-            "caspian.wsgi:application",
-            address=host,
-            port=port,
-            interface=Interfaces.WSGI,
-            workers=workers,
-            respawn_failed_workers=True,
-            log_access=True,
-        ).serve()
-    except OSError as error:
-        raise click.ClickException(f"Cannot listen on {host}:{port} ({error}). Try another --port.") from error
+    Server(
+        "caspian.wsgi:application",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=THREADS_PER_WORKER,
+        respawn_failed_workers=True,
+        log_access=True,
+    ).serve()
 
 
 if __name__ == "__main__":

@@ -2,8 +2,6 @@
 
 from django.conf import settings
 
-from .urls import ADMIN_PREFIX
-
 
 class ContentSecurityPolicyMiddleware:
     """Send ``settings.CASPIAN_CSP`` on reader pages.
@@ -18,6 +16,6 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not request.path.startswith(ADMIN_PREFIX):
+        if not request.path_info.startswith(settings.ADMIN_URL_PREFIX):
             response.headers.setdefault("Content-Security-Policy", settings.CASPIAN_CSP)
         return response

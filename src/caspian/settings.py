@@ -61,9 +61,14 @@ def _secret_key():
     if key:
         return key
     key_file = CASPIAN_HOME / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+    try:
+        # Created private from the start; if several processes start at
+        # once, one writes and the others read what it wrote.
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 
@@ -125,6 +130,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "caspian.urls"
+# Where the Wagtail admin lives; reader-page middleware leaves it alone.
+ADMIN_URL_PREFIX = "/admin/"
 WSGI_APPLICATION = "caspian.wsgi.application"
 
 TEMPLATES = [
@@ -249,8 +256,11 @@ if _base.scheme == "https":
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Content-Security-Policy for reader pages (the admin brings its own scripts).
+# Images may also come from the media store when it has an address of its own.
+_media = urlsplit(MEDIA_URL)
+_image_sources = " ".join(["'self'", "data:", *([f"{_media.scheme}://{_media.netloc}"] if _media.netloc else [])])
 CASPIAN_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    f"default-src 'self'; script-src 'self'; style-src 'self'; img-src {_image_sources}; "
     "font-src 'self'; frame-src https:; connect-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
@@ -275,12 +285,15 @@ WEATHER_API_URL = env("WEATHER_API_URL", "https://api.open-meteo.com").rstrip("/
 WEATHER_CACHE_SECONDS = env_int("CASPIAN_WEATHER_CACHE_SECONDS", 30 * 60)
 WEATHER_TIMEOUT_SECONDS = env_int("CASPIAN_WEATHER_TIMEOUT_SECONDS", 5)
 
+LOG_LEVEL = env("CASPIAN_LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(f"CASPIAN_LOG_LEVEL={LOG_LEVEL!r}: use DEBUG, INFO, WARNING or ERROR.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("CASPIAN_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.request": {"level": "ERROR"},
         # One line per task state change is noise; failures still show.

@@ -5,13 +5,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from . import health
 from .newsroom import views as newsroom_views
 
-# Reader-page middleware (locale, Content-Security-Policy) leaves this prefix alone.
-ADMIN_PREFIX = "/admin/"
-
 urlpatterns = [
-    path(ADMIN_PREFIX.strip("/") + "/", include(wagtailadmin_urls)),
+    path(settings.ADMIN_URL_PREFIX.lstrip("/"), include(wagtailadmin_urls)),
+    path("healthz", health.healthz, name="healthz"),
     path("documents/", include(wagtaildocs_urls)),
     path("tags/<str:slug>/", newsroom_views.tag_page, name="tag"),
 ]

@@ -147,3 +147,23 @@ class WeatherWidgetTests(NewsroomTestCase):
         self.assertIsNone(self.widget("/"))
         time.sleep(0.2)
         self.assertEqual(self.provider.requests, [])
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_production_queues_the_refresh_for_the_worker(open_meteo, settings):
+    from click.testing import CliRunner
+    from django_tasks_db.models import DBTaskResult
+
+    from caspian.cli import main
+
+    settings.TASKS_BACKEND = "database"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert weather.current(MUNICH) is None
+    assert not refresh_thread_running()
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "caspian.masthead.tasks.refresh_weather"
+    assert open_meteo.requests == []  # nothing fetched until the worker runs
+
+    assert CliRunner().invoke(main, ["worker", "--batch"]).exit_code == 0
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert weather.current(MUNICH).temperature == 5.3

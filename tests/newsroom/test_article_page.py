@@ -122,7 +122,10 @@ class BodyTests(NewsroomTestCase):
     def test_embed_is_served_from_the_stored_copy(self):
         url = "https://video.example.org/watch/42"
         Embed.objects.create(
-            url=url, hash=get_embed_hash(url), type="video", html='<iframe src="https://video.example.org/e/42"></iframe>'
+            url=url,
+            hash=get_embed_hash(url),
+            type="video",
+            html='<iframe src="https://video.example.org/e/42"></iframe>',
         )
         article = ArticlePageFactory(section=self.caucasus, authors=[self.author], body=[("embed", url)])
         embed = html(self.get(article)).select_one(".article__body .embed")

@@ -66,8 +66,10 @@ def load(progress=lambda done, total, label: None, now=None, prepare_images=True
         picks = sorted((a for a in articles if a.get("must_read")), key=lambda a: a["must_read"])
         home.must_read_picks = [MustReadPick(article=created[a["slug"]]) for a in picks]
         home.save_revision().publish()
-    if prepare_images:
-        _prepare_renditions(list(created.values()), list(authors.values()), progress)
+        if prepare_images:
+            # Before the commit, with a progress bar: the image tasks that
+            # publishing queues for the commit then find nothing left to do.
+            _prepare_renditions(list(created.values()), list(authors.values()), progress)
     return len(created)
 
 
@@ -169,8 +171,7 @@ def _about(home, publication):
 
 def _prepare_renditions(articles, authors, progress):
     """Make every image size the reader pages use now, rather than on the first visits."""
-    jobs = [(a.lead_image, preset) for a in articles for preset in ("lead", "card")]
-    jobs += [(author.photo, "portrait") for author in authors]
-    for done, (image, preset) in enumerate(jobs, start=1):
-        image.get_renditions(*newsroom_images.PRESETS[preset].all_specs())
+    jobs = [(a.lead_image, ("lead", "card")) for a in articles] + [(a.photo, ("portrait",)) for a in authors]
+    for done, (image, presets) in enumerate(jobs, start=1):
+        newsroom_images.prepare_renditions(image, *presets)
         progress(done, len(jobs), "image sizes")

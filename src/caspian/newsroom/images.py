@@ -5,6 +5,7 @@ and formats are decided here and nowhere else. Renditions come from the
 image's prefetched ``renditions`` when the listing queryset prefetched them.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.db.models import prefetch_related_objects
@@ -12,6 +13,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from PIL import Image as PILImage
 from PIL import features
+from wagtail.images.models import SourceImageIOError
+
+logger = logging.getLogger(__name__)
 
 # AVIF only where this Pillow build can write it, and WebP: every current
 # browser reads one of them. The <img> inside <picture> carries a single
@@ -63,7 +67,12 @@ def picture(image, preset_name, alt, eager=False, css_class=""):
     layout never jumps.
     """
     preset = PRESETS[preset_name]
-    renditions = image.get_renditions(*preset.all_specs())
+    try:
+        renditions = image.get_renditions(*preset.all_specs())
+    except SourceImageIOError:
+        # A lost original file costs the reader a picture, not the page.
+        logger.warning("Image %s (%s) has no readable file; not shown.", image.pk, image.file.name)
+        return ""
 
     def srcset(image_format):
         seen, parts = set(), []
@@ -91,6 +100,12 @@ def picture(image, preset_name, alt, eager=False, css_class=""):
         alt,
         loading,
     )
+
+
+def prepare_renditions(image, *preset_names):
+    """Make every rendition the presets use for ``image`` now, instead of on a reader's first view."""
+    for name in preset_names:
+        image.get_renditions(*PRESETS[name].all_specs())
 
 
 def prefetch_renditions(images):

@@ -26,22 +26,27 @@ def site_articles(request):
 
 
 def article_page(article, request):
-    """Context for an article page: Must read and Latest never show the article itself."""
+    """Context for an article page: Must read and Latest never show the article itself.
+
+    Also serves previews of articles not saved yet (no primary key): they
+    have no update log or related articles.
+    """
     articles, site = site_articles(request)
-    others = articles.exclude(pk=article.pk)
+    others = articles.exclude(pk=article.pk) if article.pk else articles
     context = {
         "must_read": list(others.must_read(site).for_teaser()[:MUST_READ_COUNT]),
         "more_articles": article.more_articles(),
         "latest": list(others.newest_first().for_teaser()[:LATEST_COUNT]),
         "bylines": list(article.bylines.select_related("author__photo")),
-        "tags": list(article.tags.all()),
-        "updates": list(article.updates.all()),
+        # A tag whose name has no letters or digits has no address to link to.
+        "tags": [tag for tag in article.tags.all() if tag.slug],
+        "updates": list(article.updates.all()) if article.pk else [],
     }
     teasers = context["must_read"] + context["more_articles"] + context["latest"]
     images.prefetch_renditions(
         [article.lead_image]
         + [teaser.lead_image for teaser in teasers]
-        + [byline.author.photo for byline in context["bylines"]]
+        + [byline.author.photo for byline in context["bylines"] if byline.author.live]
     )
     return context
 
@@ -50,21 +55,25 @@ def front_page(home, request):
     """Context for the front page: lead story, Must read, Latest and a block per section."""
     articles, site = site_articles(request)
     # The editors' lead story while it is public, else the newest article.
-    lead = articles.filter(pk=home.lead_story_id).for_listing().first() if home.lead_story_id else None
-    latest = list(articles.newest_first().for_listing().with_bylines()[: FRONT_PAGE_LATEST_COUNT + 1])
+    lead = articles.filter(pk=home.lead_story_id).for_teaser().first() if home.lead_story_id else None
+    latest = list(articles.newest_first().for_teaser().with_bylines()[: FRONT_PAGE_LATEST_COUNT + 1])
     if lead is None and latest:
         lead = latest[0]
     latest = [a for a in latest if a.pk != getattr(lead, "pk", None)][:FRONT_PAGE_LATEST_COUNT]
 
     sections = list(SectionPage.objects.child_of(home).live().order_by("path"))
     by_section = {section.pk: [] for section in sections}
-    newest = articles.newest_per_section(PER_SECTION_COUNT).for_listing()
+    newest = articles.newest_per_section(PER_SECTION_COUNT).for_teaser()
     for article in newest.order_by("section_id", "rank_in_section"):
         by_section.setdefault(article.section_id, []).append(article)
+    must_read = list(articles.must_read(site).for_teaser()[:MUST_READ_COUNT])
+
+    teasers = [lead, *latest, *must_read, *(a for listed in by_section.values() for a in listed)]
+    images.prefetch_renditions([teaser.lead_image for teaser in teasers if teaser])
     return {
         "is_front_page": True,  # the masthead's name is this page's h1
         "lead": lead,
-        "must_read": list(articles.must_read(site).for_listing()[:MUST_READ_COUNT]),
+        "must_read": must_read,
         "latest": latest,
         "section_blocks": [(section, by_section[section.pk]) for section in sections],
     }

@@ -1,8 +1,8 @@
 """Serve each publication in its own language and time zone."""
 
+from django.conf import settings
 from django.utils import timezone, translation
 
-from ..urls import ADMIN_PREFIX
 from .models import PublicationSettings
 from .models.publication import site_setting
 
@@ -17,7 +17,7 @@ class PublicationLocaleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(ADMIN_PREFIX):
+        if request.path_info.startswith(settings.ADMIN_URL_PREFIX):
             return self.get_response(request)
         publication = site_setting(PublicationSettings, request)
         with timezone.override(publication.time_zone), translation.override(publication.language):

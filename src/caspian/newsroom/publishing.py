@@ -5,6 +5,14 @@ from django.db import transaction
 from .models import ArticlePage, ArticleUpdate, SectionPage
 
 
+def article_published(article, revision=None):
+    """Everything that follows an article's publication (called from the page_published signal)."""
+    record_material_update(article, revision)
+    from .tasks import prepare_article_images
+
+    transaction.on_commit(lambda: prepare_article_images.enqueue(article.pk))
+
+
 @transaction.atomic
 def record_material_update(article, revision=None):
     """Log the update note an editor published with ``article``, then clear it.

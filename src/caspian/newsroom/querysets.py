@@ -23,6 +23,9 @@ class ArticlePageQuerySet(PageQuerySet):
         """Articles under ``site``'s root page (``site.root_page`` should be loaded)."""
         return self.filter(path__startswith=site.root_page.path)
 
+    def in_section(self, section):
+        return self.filter(section=section)
+
     def must_read(self, site):
         """The editors' Must read picks for ``site``, in their order."""
         return self.filter(must_read_picks__page_id=site.root_page_id).order_by("must_read_picks__sort_order")

@@ -7,7 +7,7 @@ from .models import ArchiveYearPage, ArticlePage
 
 
 def on_article_published(sender, instance, revision=None, **kwargs):
-    publishing.record_material_update(instance, revision)
+    publishing.article_published(instance, revision)
 
 
 def on_page_moved(sender, instance, **kwargs):

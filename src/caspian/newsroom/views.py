@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from taggit.models import Tag
@@ -7,8 +8,14 @@ from .models.pages import paginate
 
 
 def tag_page(request, slug):
-    """/tags/<slug>/: the site's articles with this tag, newest first."""
+    """/tags/<slug>/: the site's public articles with this tag, newest first.
+
+    A tag only drafts carry is a 404: its name may say what is coming.
+    """
     tag = get_object_or_404(Tag, slug=slug)
     articles, _site = site_articles(request)
-    page = paginate(request, articles.tagged(tag).newest_first().for_listing().with_bylines())
+    tagged = articles.tagged(tag)
+    if not tagged.exists():
+        raise Http404("No published article has this tag.")
+    page = paginate(request, tagged.newest_first().for_listing().with_bylines())
     return TemplateResponse(request, "newsroom/tag_page.html", {"tag": tag, "articles": page})

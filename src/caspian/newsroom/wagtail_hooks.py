@@ -1,9 +1,11 @@
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from . import admin_views
-from .models import SectionPage
+from .models import ArticleByline, AuthorPage, SectionPage
 
 
 class AddArticleButton(PageMenuItem):
@@ -32,3 +34,23 @@ def newsroom_admin_urls():
     return [
         path("newsroom/sections/<int:section_id>/add-article/", admin_views.add_article, name="newsroom_add_article"),
     ]
+
+
+@hooks.register("before_delete_page")
+def keep_authors_with_bylines(request, page):
+    """Refuse to delete authors (this page or below it) whose articles stay behind.
+
+    Deleting them would strip those articles of their bylines; the editor is
+    told which author and how many articles, and what to do instead.
+    """
+    authors = AuthorPage.objects.descendant_of(page, inclusive=True)
+    bylines = ArticleByline.objects.filter(author__in=authors).exclude(page__path__startswith=page.path)
+    count = bylines.values("page").distinct().count()
+    if not count:
+        return None
+    messages.error(
+        request,
+        f"Authors in '{page.title}' have bylines on {count} article{'s' if count != 1 else ''} that would stay. "
+        "Change those bylines first, or unpublish the profile instead of deleting it.",
+    )
+    return redirect("wagtailadmin_pages:edit", page.pk)

@@ -2,16 +2,23 @@
 
 A reader's request only ever reads the cache (:func:`current`). When the
 reading is missing or older than ``WEATHER_CACHE_SECONDS``, :func:`current`
-starts one background refresh (a cache lock keeps it to one per site across
-all worker processes) and returns the last good reading meanwhile, or
-``None`` so the page renders without the widget. A provider that is down,
-slow or talking nonsense therefore never delays or breaks a page.
+asks for one background refresh and returns the last good reading
+meanwhile, or ``None`` so the page renders without the widget. A provider
+that is down, slow or talking nonsense therefore never delays or breaks a
+page.
+
+The refresh is a task for ``caspian worker`` when tasks are queued in the
+database (production), and a thread of the app server otherwise (the
+embedded default runs tasks inline, which would make the reader wait). A
+cache lock keeps refreshes to about one per minute per location; on Redis
+it is atomic across all processes, on the file cache nearly so.
 """
 
 import hashlib
 import logging
 import threading
 import time
+from dataclasses import astuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -67,5 +74,18 @@ def _refresh_in_background(location):
     # The lock outlives one fetch attempt, so a dead provider is asked again
     # at most once a minute, not once per page view.
     lock_seconds = settings.WEATHER_TIMEOUT_SECONDS + 60
-    if cache.add(_key(location, "refreshing"), True, timeout=lock_seconds):
-        threading.Thread(target=refresh, args=(location,), name="weather-refresh", daemon=True).start()
+    if not cache.add(_key(location, "refreshing"), True, timeout=lock_seconds):
+        return
+    if settings.TASKS_BACKEND == "database":
+        from ..tasks import refresh_weather
+
+        refresh_weather.enqueue(*astuple(location))
+    else:
+        threading.Thread(target=_refresh_quietly, args=(location,), name="weather-refresh", daemon=True).start()
+
+
+def _refresh_quietly(location):
+    try:
+        refresh(location)
+    except Exception:  # a backend's surprise must not print a thread traceback per view
+        logger.exception("Weather refresh for %s failed", location.city)

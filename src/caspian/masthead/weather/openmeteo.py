@@ -1,8 +1,8 @@
 """Open-Meteo's forecast API (https://open-meteo.com/en/docs): free, no key."""
 
+import http.client
 import json
 import math
-import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from urllib.parse import urlencode
@@ -46,7 +46,7 @@ class OpenMeteoBackend(BaseWeatherBackend):
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 payload = json.loads(response.read(64 * 1024))
-        except (OSError, ValueError, urllib.error.URLError) as error:
+        except (OSError, ValueError, http.client.HTTPException) as error:
             raise WeatherError(f"Open-Meteo did not answer usably: {error}") from error
         return self.parse(payload, location)
 
@@ -62,5 +62,6 @@ class OpenMeteoBackend(BaseWeatherBackend):
             raise WeatherError(f"Open-Meteo sent a temperature that is not a number: {temperature}")
         if timezone.is_naive(observed_at):
             observed_at = observed_at.replace(tzinfo=UTC)
-        condition = CONDITIONS.get(current.get("weather_code"), "")
+        code = current.get("weather_code")
+        condition = CONDITIONS.get(code, "") if isinstance(code, int) else ""
         return Observation(temperature, location.unit, location.city, observed_at, condition)

@@ -133,7 +133,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
                 ('page', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='bylines', to='newsroom.articlepage')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bylines', to='newsroom.authorpage')),
+                ('author', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='bylines', to='newsroom.authorpage')),
             ],
             options={
                 'ordering': ['sort_order'],

@@ -59,6 +59,9 @@ class ArticlePage(Page):
 
     objects = PageManager.from_queryset(ArticlePageQuerySet)()
 
+    # A copy is a new story: it has not been updated, whatever its original was.
+    exclude_fields_in_copy = ["updated_at", "update_note"]
+
     content_panels = [
         FieldPanel("title", heading="Headline"),
         FieldPanel("standfirst"),
@@ -112,15 +115,25 @@ class ArticlePage(Page):
     def lead_image_credit_text(self):
         return self.lead_image_credit or (self.lead_image.credit if self.lead_image else "")
 
-    @property
-    def authors(self):
-        return [byline.author for byline in self.bylines.all()]
+    def with_content_json(self, content):
+        """Restore a revision, keeping the time of the last material update.
+
+        ``updated_at`` belongs to the article's publication history, like
+        Wagtail's ``first_published_at``: publishing an older revision must
+        not take it back.
+        """
+        page = super().with_content_json(content)
+        page.updated_at = self.updated_at
+        return page
 
     def more_articles(self, limit=MORE_ARTICLES_COUNT):
         """Editors' pinned picks first, then related articles; never this one or a draft.
 
-        Renditions are not prefetched: the caller prefetches them with the page's other lists.
+        Renditions are not prefetched: the caller prefetches them with the
+        page's other lists. An article not yet saved (a preview) has none.
         """
+        if self.pk is None:
+            return []
         pinned = list(
             ArticlePage.objects.public_articles()
             .filter(pinned_by__article=self)
@@ -147,7 +160,9 @@ class ArticlePage(Page):
 
 class ArticleByline(Orderable):
     page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="bylines")
-    author = models.ForeignKey("newsroom.AuthorPage", on_delete=models.PROTECT, related_name="bylines")
+    # RESTRICT: an author cannot be deleted while an article keeps their byline
+    # (the admin explains why); deleting both together is fine.
+    author = models.ForeignKey("newsroom.AuthorPage", on_delete=models.RESTRICT, related_name="bylines")
 
     panels = [FieldPanel("author")]
 

@@ -17,6 +17,8 @@ class AuthorIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        if self.pk is None:  # previewing before the first save
+            return {**context, "authors": []}
         context["authors"] = (
             AuthorPage.objects.child_of(self)
             .live()
@@ -49,14 +51,12 @@ class AuthorPage(Page):
     class Meta:
         verbose_name = "author"
 
-    @property
-    def name(self):
-        return self.title
-
     def get_context(self, request, *args, **kwargs):
         from .articles import ArticlePage
 
         context = super().get_context(request, *args, **kwargs)
+        if self.pk is None:  # previewing a profile not saved yet
+            return {**context, "articles": []}
         articles = ArticlePage.objects.public_articles().by_author(self).newest_first()
         context["articles"] = paginate(request, articles.for_listing())
         return context

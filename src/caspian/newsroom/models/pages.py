@@ -12,7 +12,7 @@ year of one section's stories: Wagtail's tree allows ~1.6 million children
 per parent and its admin listings slow down long before that.
 """
 
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db import models
 from django.http import Http404
 from modelcluster.fields import ParentalKey
@@ -121,7 +121,9 @@ class SectionPage(DirectChildRoutingMixin, Page):
         from .articles import ArticlePage
 
         context = super().get_context(request, *args, **kwargs)
-        articles = ArticlePage.objects.public_articles().filter(section=self).newest_first()
+        if self.pk is None:  # previewing a section not saved yet
+            return {**context, "articles": [], "years": []}
+        articles = ArticlePage.objects.public_articles().in_section(self).newest_first()
         context["articles"] = paginate(request, articles.for_listing().with_bylines())
         context["years"] = ArchiveYearPage.objects.child_of(self).live().order_by("-slug")
         return context
@@ -146,9 +148,11 @@ class ArchiveYearPage(DirectChildRoutingMixin, Page):
         from .articles import ArticlePage
 
         context = super().get_context(request, *args, **kwargs)
+        context["section"] = self.get_parent().specific
+        if self.pk is None:  # previewing a folder not saved yet
+            return {**context, "articles": []}
         articles = ArticlePage.objects.public_articles().child_of(self).newest_first()
         context["articles"] = paginate(request, articles.for_listing().with_bylines())
-        context["section"] = self.get_parent().specific
         return context
 
 
@@ -166,8 +170,8 @@ class StandardPage(Page):
 
 def paginate(request, queryset, per_page=LISTING_PAGE_SIZE):
     """The page of ``queryset`` asked for by ``?page=``; 404 for pages that don't exist."""
-    paginator = Paginator(queryset, per_page)
-    number = request.GET.get("page", "1")
-    if not number.isdigit() or not 1 <= int(number) <= max(paginator.num_pages, 1):
-        raise Http404("No such page of results.")
-    return paginator.page(int(number))
+    paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
+    try:
+        return paginator.page(request.GET.get("page", "1"))
+    except InvalidPage:
+        raise Http404("No such page of results.") from None
