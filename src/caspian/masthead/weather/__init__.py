@@ -18,7 +18,7 @@ import hashlib
 import logging
 import threading
 import time
-from dataclasses import astuple
+from dataclasses import asdict, astuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -51,21 +51,25 @@ def current(location):
         _refresh_in_background(location)
     if age is None or age > MAX_AGE_SHOWN:
         return None
-    return entry["observation"]
+    try:
+        return Observation(**entry["observation"])
+    except TypeError:  # cached by a release whose Observation had other fields
+        return None
 
 
 def refresh(location):
     """Fetch a reading now and cache it; returns it, or ``None`` if the provider failed.
 
-    Runs in a background thread (see :func:`current`); the worker, the demo
-    command and tests may call it directly.
+    Called in the background (a worker task or a thread, see :func:`current`);
+    tests call it directly.
     """
     try:
         observation = get_backend().fetch(location)
     except WeatherError as error:
         logger.warning("Weather for %s unavailable: %s", location.city, error)
         return None
-    entry = {"observation": observation, "fetched_at": time.time()}
+    # Plain values, not the dataclass, so a cached entry outlives code changes.
+    entry = {"observation": asdict(observation), "fetched_at": time.time()}
     cache.set(_key(location, "reading"), entry, timeout=MAX_AGE_SHOWN)
     return observation
 
