@@ -69,8 +69,10 @@ class PreviewTests(NewsroomTestCase):
         self.assertEqual(page.find("h1").get_text(), "A story not saved yet")
 
     def test_unsaved_section_and_author(self):
-        self.preview(SectionPage(title="Arctic", slug="arctic"), self.home)
-        self.preview(AuthorPage(title="New Reporter", slug="new-reporter"), self.author.get_parent())
+        section = self.preview(SectionPage(title="Arctic", slug="arctic"), self.home)
+        self.assertEqual(section.find("h1").get_text(), "Arctic")
+        author = self.preview(AuthorPage(title="New Reporter", slug="new-reporter"), self.author.get_parent())
+        self.assertEqual(author.find("h1").get_text(), "New Reporter")
 
 
 class CopyAndRevisionTests(NewsroomTestCase):
