@@ -39,3 +39,15 @@ class SecurityHeaderTests(NewsroomTestCase):
         client = Client(enforce_csrf_checks=True)
         response = client.post(reverse("wagtailadmin_login"), {"username": "x", "password": "y"})
         self.assertEqual(response.status_code, 403)
+
+
+class MediaRequestTests(NewsroomTestCase):
+    def test_uploaded_files_are_served_without_page_lookups(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        url = self.articles[0].lead_image.file.url
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(len(queries), 0)

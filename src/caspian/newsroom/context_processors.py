@@ -12,7 +12,7 @@ def publication(request):
         site = Site.find_for_request(request)
         settings = site_setting(PublicationSettings, request)
         if site is None:
-            return {"name": "Caspian", "settings": settings, "home": None, "sections": [], "pages": []}
+            return {"name": "Caspian", "settings": settings, "sections": [], "pages": []}
         menu = Page.objects.child_of(site.root_page).live().in_menu().order_by("path")
         sections, pages = [], []
         for item in menu:
@@ -20,7 +20,6 @@ def publication(request):
         return {
             "name": site.site_name or site.root_page.title,
             "settings": settings,
-            "home": site.root_page,
             "sections": sections,
             "pages": pages,
         }

@@ -13,14 +13,11 @@ from factory.django import DjangoModelFactory, ImageField
 from wagtail.rich_text import RichText
 
 from .models import (
-    ArchiveYearPage,
     ArticleByline,
     ArticlePage,
     ArticleUpdate,
     AuthorIndexPage,
     AuthorPage,
-    HomePage,
-    MustReadPick,
     NewsImage,
     SectionPage,
     StandardPage,
@@ -61,13 +58,6 @@ def _slugify(text):
     return slugify(text, allow_unicode=True)[:255]
 
 
-class HomePageFactory(PageFactory):
-    class Meta:
-        model = HomePage
-
-    title = "The Caspian Times"
-
-
 class SectionPageFactory(PageFactory):
     class Meta:
         model = SectionPage
@@ -75,14 +65,6 @@ class SectionPageFactory(PageFactory):
     title = factory.Sequence(lambda n: f"Section {n}")
     description = factory.LazyAttribute(lambda s: f"News from {s.title}.")
     show_in_menus = True
-
-
-class ArchiveYearPageFactory(PageFactory):
-    class Meta:
-        model = ArchiveYearPage
-
-    title = factory.LazyFunction(lambda: str(timezone.localdate().year))
-    slug = factory.LazyAttribute(lambda page: page.title)
 
 
 class AuthorIndexPageFactory(PageFactory):
@@ -170,10 +152,3 @@ class ArticlePageFactory(PageFactory):
             ArticlePage.objects.filter(pk=page.pk).update(updated_at=updated_at)
             page.updated_at = updated_at
         return page
-
-
-class MustReadPickFactory(DjangoModelFactory):
-    class Meta:
-        model = MustReadPick
-
-    sort_order = factory.Sequence(lambda n: n)

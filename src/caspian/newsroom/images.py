@@ -57,7 +57,7 @@ PRESETS = {
 }
 
 
-def picture(image, preset_name, alt, eager=False, css_class=""):
+def picture(image, preset_name, alt, eager=False):
     """A <picture> for ``image`` at the preset's widths, in AVIF/WebP with a JPEG <img>.
 
     ``eager`` is for the one image above the fold (the lead): it loads at
@@ -91,8 +91,7 @@ def picture(image, preset_name, alt, eager=False, css_class=""):
     )
     loading = mark_safe('loading="eager"' if eager else 'loading="lazy"')
     return format_html(
-        '<picture class="{}">{}<img src="{}" width="{}" height="{}" alt="{}" decoding="async" {}></picture>',
-        css_class,
+        '<picture>{}<img src="{}" width="{}" height="{}" alt="{}" decoding="async" {}></picture>',
         sources,
         fallback.url,
         fallback.width,

@@ -10,14 +10,17 @@ from .models.publication import site_setting
 class PublicationLocaleMiddleware:
     """Activate the publication's language and time zone for reader requests.
 
-    The admin keeps the editor's own preferences, so its paths are skipped.
+    The admin keeps the editor's own preferences; uploaded files and the
+    health check need no locale, so they skip the site and settings lookups.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        prefixes = (settings.ADMIN_URL_PREFIX, settings.MEDIA_URL, "/healthz")
+        self.skipped_prefixes = tuple(prefix for prefix in prefixes if prefix.startswith("/"))
 
     def __call__(self, request):
-        if request.path_info.startswith(settings.ADMIN_URL_PREFIX):
+        if request.path_info.startswith(self.skipped_prefixes):
             return self.get_response(request)
         publication = site_setting(PublicationSettings, request)
         with timezone.override(publication.time_zone), translation.override(publication.language):

@@ -7,11 +7,11 @@ register = template.Library()
 
 
 @register.simple_tag
-def responsive_image(image, preset, alt, eager=False, css_class=""):
+def responsive_image(image, preset, alt, eager=False):
     """``{% responsive_image page.lead_image "lead" page.lead_image_alt eager=True %}``; empty without an image."""
     if not image:
         return ""
-    return images.picture(image, preset, alt, eager=eager, css_class=css_class)
+    return images.picture(image, preset, alt, eager=eager)
 
 
 @register.filter
