@@ -11,6 +11,7 @@ finds them all in this file and checks).
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -89,6 +90,7 @@ CSRF_TRUSTED_ORIGINS = [f"{_base.scheme}://{_base.netloc}"]
 
 INSTALLED_APPS = [
     "caspian.newsroom",
+    "caspian.comments",
     "caspian.masthead",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -122,6 +124,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Below CSRF, so the token it fills into pages gets its cookie set.
+    "caspian.comments.middleware.FormSecretsMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -242,7 +246,10 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if env_bool("CASPIAN_BEHIND_PROXY", False):
+# Behind a reverse proxy, the reader's address is the last one the proxy
+# added to X-Forwarded-For; otherwise the header is the client's to forge.
+BEHIND_PROXY = env_bool("CASPIAN_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     # Only behind a proxy that sets this header itself: otherwise a client
     # could claim HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -284,6 +291,41 @@ WEATHER_BACKEND = env("CASPIAN_WEATHER_BACKEND", "caspian.masthead.weather.openm
 WEATHER_API_URL = env("WEATHER_API_URL", "https://api.open-meteo.com").rstrip("/")
 WEATHER_CACHE_SECONDS = env_int("CASPIAN_WEATHER_CACHE_SECONDS", 30 * 60)
 WEATHER_TIMEOUT_SECONDS = env_int("CASPIAN_WEATHER_TIMEOUT_SECONDS", 5)
+
+# Reader comments (see caspian/comments/).
+COMMENTS_MODERATION = env("COMMENTS_MODERATION", "pre")
+if COMMENTS_MODERATION not in {"pre", "post", "trusted"}:
+    raise ImproperlyConfigured(f"COMMENTS_MODERATION={COMMENTS_MODERATION!r}: use 'pre', 'post' or 'trusted'.")
+COMMENTS_RATE_LIMIT = env("COMMENTS_RATE_LIMIT", "5/minute")
+if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", COMMENTS_RATE_LIMIT):
+    raise ImproperlyConfigured(f"COMMENTS_RATE_LIMIT={COMMENTS_RATE_LIMIT!r}: use a count per period, e.g. 5/minute.")
+COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 5)
+COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)
+COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
+COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 30)
+COMMENTS_FLAG_THRESHOLD = env_int("COMMENTS_FLAG_THRESHOLD", 3)
+COMMENTS_MIN_SECONDS = env_int("COMMENTS_MIN_SECONDS", 3)
+COMMENTS_FORM_MAX_AGE_HOURS = env_int("COMMENTS_FORM_MAX_AGE_HOURS", 24)
+COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 30)
+COMMENTS_NOTIFY_MODERATORS = env_bool("COMMENTS_NOTIFY_MODERATORS", True)
+COMMENTS_SPAM_BACKEND = env("COMMENTS_SPAM_BACKEND", "caspian.comments.spam.heuristic.HeuristicBackend")
+COMMENTS_AKISMET_URL = env("COMMENTS_AKISMET_URL", "https://rest.akismet.com").rstrip("/")
+COMMENTS_AKISMET_KEY = env("COMMENTS_AKISMET_KEY", "")
+
+# Email: printed to the console until an SMTP server is configured.
+EMAIL_HOST = env("EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
+    EMAIL_TIMEOUT = 10
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"{WAGTAIL_SITE_NAME} <noreply@{_base.hostname}>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOG_LEVEL = env("CASPIAN_LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("documents/", include(wagtaildocs_urls)),
     path("tags/<str:slug>/", newsroom_views.tag_page, name="tag"),
+    path("comments/", include("caspian.comments.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -29,7 +29,7 @@ def wait_for(condition, seconds=5):
 
 
 def refresh_thread_running():
-    return any(t.name == "weather-refresh" and t.is_alive() for t in threading.enumerate())
+    return any(t.name == "refresh_weather" and t.is_alive() for t in threading.enumerate())
 
 
 @pytest.fixture(autouse=True)

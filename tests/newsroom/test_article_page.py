@@ -71,7 +71,9 @@ class PageFrameTests(NewsroomTestCase):
         self.assertEqual(page.find("nav", class_="masthead__nav")["aria-label"], "Sections")
         print_css = page.find("link", rel="stylesheet", media="print")
         self.assertIn("print", print_css["href"])
-        self.assertIsNone(page.find("script"))
+        # The only script is the comment form's enhancement: our own file, deferred, nothing inline.
+        scripts = [(s["src"], s.has_attr("defer"), s.string) for s in page.find_all("script")]
+        self.assertEqual(scripts, [("/static/comments/comments.js", True, None)])
 
 
 class LeadImageTests(NewsroomTestCase):

@@ -8,6 +8,7 @@ however many articles the archive holds.
 from django.http import Http404
 from wagtail.models import Site
 
+from ..comments import display as comments_display
 from . import images
 from .models import ArticlePage, SectionPage
 
@@ -41,6 +42,7 @@ def article_page(article, request):
         # A tag whose name has no letters or digits has no address to link to.
         "tags": [tag for tag in article.tags.all() if tag.slug],
         "updates": list(article.updates.all()) if article.pk else [],
+        **comments_display.article_context(article, request),
     }
     teasers = context["must_read"] + context["more_articles"] + context["latest"]
     images.prefetch_renditions(

@@ -7,16 +7,13 @@ meanwhile, or ``None`` so the page renders without the widget. A provider
 that is down, slow or talking nonsense therefore never delays or breaks a
 page.
 
-The refresh is a task for ``caspian worker`` when tasks are queued in the
-database (production), and a thread of the app server otherwise (the
-embedded default runs tasks inline, which would make the reader wait). A
+The refresh runs in the background (:mod:`caspian.background`). A
 cache lock keeps refreshes to about one per minute per location; on Redis
 it is atomic across all processes, on the file cache nearly so.
 """
 
 import hashlib
 import logging
-import threading
 import time
 from dataclasses import asdict, astuple
 
@@ -24,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.module_loading import import_string
 
+from ...background import run_in_background
 from .base import BaseWeatherBackend, Location, Observation, WeatherError
 
 __all__ = ["BaseWeatherBackend", "Location", "Observation", "WeatherError", "current", "refresh"]
@@ -80,16 +78,6 @@ def _refresh_in_background(location):
     lock_seconds = settings.WEATHER_TIMEOUT_SECONDS + 60
     if not cache.add(_key(location, "refreshing"), True, timeout=lock_seconds):
         return
-    if settings.TASKS_BACKEND == "database":
-        from ..tasks import refresh_weather
+    from ..tasks import refresh_weather
 
-        refresh_weather.enqueue(*astuple(location))
-    else:
-        threading.Thread(target=_refresh_quietly, args=(location,), name="weather-refresh", daemon=True).start()
-
-
-def _refresh_quietly(location):
-    try:
-        refresh(location)
-    except Exception:  # a backend's surprise must not print a thread traceback per view
-        logger.exception("Weather refresh for %s failed", location.city)
+    run_in_background(refresh_weather, *astuple(location))

@@ -56,11 +56,18 @@ class ArticlePage(Page):
     updated_at = models.DateTimeField(
         null=True, editable=False, help_text="When the last material update was published."
     )
+    comments_open = models.BooleanField(
+        "open for comments",
+        default=True,
+        help_text="Readers may comment (until the site closes comments on older articles).",
+    )
+    # Kept by caspian.comments on every change, so listings show it for free.
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = PageManager.from_queryset(ArticlePageQuerySet)()
 
     # A copy is a new story: it has not been updated, whatever its original was.
-    exclude_fields_in_copy = ["updated_at", "update_note"]
+    exclude_fields_in_copy = ["updated_at", "update_note", "comment_count"]
 
     content_panels = [
         FieldPanel("title", heading="Headline"),
@@ -86,6 +93,7 @@ class ArticlePage(Page):
         ),
         FieldPanel("update_note"),
     ]
+    settings_panels = [*Page.settings_panels, FieldPanel("comments_open")]
     search_fields = [
         *Page.search_fields,
         index.SearchField("standfirst"),
@@ -116,14 +124,15 @@ class ArticlePage(Page):
         return self.lead_image_credit or (self.lead_image.credit if self.lead_image else "")
 
     def with_content_json(self, content):
-        """Restore a revision, keeping the time of the last material update.
+        """Restore a revision, keeping the time of the last material update and the comment count.
 
         ``updated_at`` belongs to the article's publication history, like
         Wagtail's ``first_published_at``: publishing an older revision must
-        not take it back.
+        not take it back. ``comment_count`` belongs to the readers.
         """
         page = super().with_content_json(content)
         page.updated_at = self.updated_at
+        page.comment_count = self.comment_count
         return page
 
     def more_articles(self, limit=MORE_ARTICLES_COUNT):

@@ -1,0 +1,135 @@
+import re
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from . import tokens
+from .models import Comment, Status
+
+SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
+WEBSITE_MESSAGE = "Please enter a website address starting with http:// or https://, or leave it empty."
+
+
+class CommentForm(forms.Form):
+    """A reader's comment, with the messages readers see beside each field.
+
+    ``article`` is the article commented on; ``closed_reason`` (from
+    :func:`caspian.comments.policy.closed_reason`) refuses every post.
+    """
+
+    comment = forms.CharField(
+        label="Comment",
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 45}),
+        error_messages={"required": "Please enter your comment!"},
+    )
+    author = forms.CharField(
+        label="Name",
+        max_length=80,
+        error_messages={
+            "required": "Please enter your name here",
+            "max_length": "Please shorten your name to %(limit_value)d characters or fewer.",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label="Email",
+        help_text="Your email address will not be published.",
+        max_length=254,
+        error_messages={
+            "required": "Please enter your email address here",
+            "invalid": "You have entered an incorrect email address!",
+            "max_length": "You have entered an incorrect email address!",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    url = forms.CharField(
+        label="Website",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Please shorten the website address to %(limit_value)d characters or fewer."},
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+    save_details = forms.BooleanField(
+        label="Save my name, email, and website in this browser for the next time I comment.", required=False
+    )
+    notify_replies = forms.BooleanField(label="Email me when someone replies to my comment.", required=False)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The honeypot: hidden from people, irresistible to form-filling bots.
+    address = forms.CharField(required=False, label="Leave this field empty")
+
+    def __init__(self, *args, article, closed_reason="", check_token=True, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.article = article
+        self.closed_reason = closed_reason
+        self.check_token = check_token
+        self.fields["comment"].max_length = settings.COMMENTS_MAX_LENGTH
+        self.fields["comment"].widget.attrs["maxlength"] = settings.COMMENTS_MAX_LENGTH
+
+    @property
+    def is_bot(self):
+        return bool(self.cleaned_data.get("address"))
+
+    def clean_comment(self):
+        text = self.cleaned_data["comment"]
+        limit = settings.COMMENTS_MAX_LENGTH
+        if len(text) > limit:
+            raise ValidationError(
+                f"Your comment is {len(text):,} characters long; the limit is {limit:,}. Please shorten it."
+            )
+        return text
+
+    def clean_url(self):
+        url = self.cleaned_data["url"].strip()
+        if not url:
+            return ""
+        if not SCHEME.match(url):
+            url = f"https://{url}"
+        if not url.lower().startswith(("http://", "https://")):
+            raise ValidationError(WEBSITE_MESSAGE)
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            raise ValidationError(WEBSITE_MESSAGE) from None
+        return url
+
+    def clean_parent(self):
+        parent_id = self.cleaned_data.get("parent")
+        if not parent_id:
+            return None
+        parent = Comment.objects.filter(pk=parent_id, article=self.article, status=Status.APPROVED).first()
+        if parent is None:
+            raise ValidationError(
+                "The comment you are replying to is no longer shown. Send yours as a new comment instead."
+            )
+        return parent
+
+    def clean(self):
+        if self.closed_reason:
+            raise ValidationError(self.closed_reason, code="closed")
+        if self.check_token:
+            try:
+                tokens.check(self.data.get(tokens.FIELD))
+            except tokens.TokenError as error:
+                raise ValidationError(str(error), code="token") from None
+        return self.cleaned_data
+
+    def build_comment(self, ip_address=None, user_agent=""):
+        """An unsaved :class:`Comment` from the cleaned data (a bot's goes straight to spam)."""
+        data = self.cleaned_data
+        comment = Comment(
+            article=self.article,
+            parent=data["parent"],
+            body=data["comment"].strip(),
+            author_name=data["author"].strip(),
+            author_email=data["email"],
+            author_url=data["url"],
+            notify_replies=data["notify_replies"],
+            ip_address=ip_address,
+            user_agent=user_agent[:255],
+        )
+        if self.is_bot:
+            comment.status, comment.reason = Status.SPAM, "Filled in the field hidden from people (a bot)."
+        return comment

@@ -1,0 +1,103 @@
+"""Emails about comments: to moderators on a new comment, to a commenter on a reply.
+
+Messages are plain text (nothing a commenter wrote can become markup in a
+mail client), built here while the request has the data, and sent in the
+background so a slow mail server never holds up a reader.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from ..background import run_in_background
+
+MODERATORS_GROUP = "Moderators"
+UNSUBSCRIBE_SALT = "caspian.comments.unsubscribe"
+
+
+def new_comment(comment):
+    """Tell the moderators about a new comment (``COMMENTS_NOTIFY_MODERATORS``)."""
+    if not settings.COMMENTS_NOTIFY_MODERATORS:
+        return
+    recipients = list(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=MODERATORS_GROUP)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not recipients:
+        return
+    article = comment.article
+    held = comment.status != "approved"
+    subject = f"{'Comment waiting for approval' if held else 'New comment'} on “{article.title}”"
+    body = render_to_string(
+        "comments/email/new_comment.txt",
+        {
+            "comment": comment,
+            "article_url": article.get_full_url(),
+            "held": held,
+            "approve_url": _absolute(reverse("comments_admin:act", args=[comment.pk, "approve"])),
+            "spam_url": _absolute(reverse("comments_admin:act", args=[comment.pk, "spam"])),
+            "queue_url": _absolute(reverse("comments_admin:queue")),
+        },
+    )
+    _send(recipients, subject, body)
+
+
+def reply_approved(comments):
+    """Tell each parent commenter who opted in that a reply to them is now shown."""
+    from .models import Comment
+
+    replies = [c for c in comments if c.parent_id]
+    if not replies:
+        return
+    parents = Comment.objects.in_bulk([c.parent_id for c in replies])
+    for reply in replies:
+        parent = parents.get(reply.parent_id)
+        if not parent or not parent.notify_replies or parent.author_email.lower() == reply.author_email.lower():
+            continue
+        unsubscribe_url = _absolute(reverse("comments:unsubscribe", args=[unsubscribe_token(parent.author_email)]))
+        body = render_to_string(
+            "comments/email/reply.txt",
+            {
+                "reply": reply,
+                "parent": parent,
+                "reply_url": reply.article.get_full_url() + f"#{reply.anchor}",
+                "unsubscribe_url": unsubscribe_url,
+            },
+        )
+        headers = {"List-Unsubscribe": f"<{unsubscribe_url}>"}
+        _send([parent.author_email], f"A reply to your comment on “{reply.article.title}”", body, headers)
+    Comment.objects.filter(pk__in=[c.pk for c in replies]).update(reply_notified=True)
+
+
+def unsubscribe_token(email):
+    return signing.dumps(email.lower(), salt=UNSUBSCRIBE_SALT)
+
+
+def email_from_token(token):
+    """The address an unsubscribe link was made for, or ``None`` if the link was tampered with."""
+    try:
+        return signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+
+
+def _absolute(path):
+    return settings.BASE_URL + path
+
+
+def _send(to, subject, body, headers=None):
+    # Mail headers cannot hold line breaks; an article title should not either.
+    subject = " ".join(subject.split())[:200]
+    transaction.on_commit(lambda: run_in_background(_send_task(), to, subject, body, headers or {}))
+
+
+def _send_task():
+    from .tasks import send_email
+
+    return send_email

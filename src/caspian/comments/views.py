@@ -1,0 +1,120 @@
+"""The reader's side of comments: posting, reporting, and stopping reply emails.
+
+Every answer is either a redirect back to the article or the article page
+itself re-rendered with the reader's text and a message (see
+:func:`_article_with_form`); the page is the newsroom's to render.
+"""
+
+import hashlib
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+
+from ..newsroom.models import ArticlePage
+from . import moderation, policy, ratelimit
+from .forms import CommentForm
+from .models import Comment, Status
+from .notifications import email_from_token
+
+SAVED_DETAILS_COOKIE = "caspian_commenter"
+SAVED_DETAILS_SECONDS = 365 * 24 * 3600
+REPORT_MEMORY_SECONDS = 30 * 24 * 3600
+
+
+def client_ip(request):
+    """The reader's IP address: the proxy's last X-Forwarded-For entry when behind one (``CASPIAN_BEHIND_PROXY``)."""
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@require_POST
+def post_comment(request, article_id):
+    article = get_object_or_404(ArticlePage.objects.public_articles(), pk=article_id)
+    closed = policy.closed_reason(article)
+    form = CommentForm(request.POST, article=article, closed_reason=closed)
+    if not form.is_valid():
+        return _article_with_form(request, article, form, status=403 if closed else 400)
+    ip = client_ip(request)
+    wait = ratelimit.hit("post", ip=ip, email=form.cleaned_data["email"])
+    if wait:
+        form.add_error(
+            None,
+            f"You have sent several comments in a short time. Please wait {_duration(wait)} and send this one "
+            "again: your comment is kept below.",
+        )
+        response = _article_with_form(request, article, form, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    comment, _ = moderation.store_new(form.build_comment(ip, request.META.get("HTTP_USER_AGENT", "")))
+    anchor = comment.anchor if comment.status == Status.APPROVED else "comment-held"
+    response = HttpResponseRedirect(f"{article.get_url(request)}#{anchor}")
+    _remember_details(response, form.cleaned_data)
+    return response
+
+
+@require_POST
+def report_comment(request, comment_id):
+    comment = get_object_or_404(
+        Comment.objects.select_related("article"),
+        pk=comment_id,
+        status=Status.APPROVED,
+        article__in=ArticlePage.objects.public_articles(),
+    )
+    ip = client_ip(request) or "unknown"
+    reporter = hashlib.sha256(f"{comment.pk}:{ip}".encode()).hexdigest()[:32]
+    # One report per reader and comment, and no flood of reports from one address.
+    if not ratelimit.hit("report", ip=ip) and cache.add(f"comments:reported:{reporter}", True, REPORT_MEMORY_SECONDS):
+        moderation.flag(comment)
+    return HttpResponseRedirect(f"{comment.article.get_url(request)}#comment-reported")
+
+
+def unsubscribe(request, token):
+    """Stop reply emails to the address in a signed link: a GET asks, a POST does it."""
+    email = email_from_token(token)
+    if email is None:
+        return render(request, "comments/unsubscribe.html", {"invalid": True}, status=400)
+    done = False
+    if request.method == "POST":
+        Comment.objects.by_email(email).update(notify_replies=False)
+        done = True
+    return render(request, "comments/unsubscribe.html", {"email": email, "done": done})
+
+
+def _article_with_form(request, article, form, status):
+    """The article page with the reader's form, text kept and messages beside the fields."""
+    request.comment_form = form
+    response = article.serve(request)
+    response.status_code = status
+    return response
+
+
+def _remember_details(response, data):
+    """Set the saved-details cookie only when the reader asked for it, and forget it when they didn't."""
+    if not data["save_details"]:
+        response.delete_cookie(SAVED_DETAILS_COOKIE, samesite="Lax")
+        return
+    value = urlencode({"author": data["author"], "email": data["email"], "url": data["url"]})
+    response.set_cookie(
+        SAVED_DETAILS_COOKIE,
+        value,
+        max_age=SAVED_DETAILS_SECONDS,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=False,  # read by comments.js to fill in the form
+    )
+
+
+def _duration(seconds):
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return f"{minutes} minutes"
+    return f"{round(minutes / 60)} hours"

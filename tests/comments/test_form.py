@@ -1,0 +1,142 @@
+"""The comment form: its fields, the exact messages, and what a valid post does."""
+
+from bs4 import BeautifulSoup
+from django.test import override_settings
+
+from caspian.comments.models import Comment, Status
+from caspian.newsroom.models import ArticlePage
+
+from ..newsroom.scenario import html
+from .helpers import CommentsTestCase, errors, form_token, post
+
+
+class FormTests(CommentsTestCase):
+    def test_article_page_has_the_form_with_every_field(self):
+        page = html(self.get(self.article))
+        form = page.select_one("#respond form#commentform")
+        self.assertEqual(page.select_one("#respond h2").get_text(), "Leave a reply")
+        self.assertEqual(form["method"], "post")
+        self.assertEqual(form["action"], f"/comments/post/{self.article.pk}/#respond")
+        labels = [label.get_text(strip=True) for label in form.select("label")]
+        for label in ("Comment", "Name", "Email", "Website"):
+            self.assertIn(label, labels)
+        self.assertIn("Save my name, email, and website in this browser for the next time I comment.", labels)
+        self.assertIn("Your email address will not be published.", form.get_text())
+
+    def test_the_served_page_fills_in_a_csrf_and_a_form_token(self):
+        form = html(self.get(self.article)).select_one("#commentform")
+        self.assertTrue(form.select_one("input[name=csrfmiddlewaretoken]")["value"])
+        self.assertTrue(form.select_one("input[name=form_token]")["value"])
+
+    def test_the_rendered_page_holds_no_per_reader_secret(self):
+        """What a page cache would store is the same for every reader."""
+        from django.test import RequestFactory
+
+        def render(cookie):
+            request = RequestFactory().get(self.article.url, HTTP_COOKIE=cookie)
+            return self.article.serve(request).render().content.decode()
+
+        first, second = render("csrftoken=aaaa"), render("csrftoken=bbbb; caspian_commenter=author=Leyla")
+        sections = [BeautifulSoup(page, "html.parser").select_one("#comments") for page in (first, second)]
+        self.assertEqual(sections[0], sections[1])
+        self.assertIn("<!--caspian:form-secrets-->", first)
+        self.assertNotIn("csrfmiddlewaretoken", first + second)
+        self.assertNotIn("Leyla", second)
+
+    def test_empty_fields_get_the_exact_messages_and_keep_the_text(self):
+        response = post(self.client, self.article, comment="  ", author="", email="not-an-email", url="Ahmad's site")
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(
+            errors(response),
+            {
+                "__all__": "Your comment was not sent: please correct what is marked below.",
+                "comment": "Please enter your comment!",
+                "author": "Please enter your name here",
+                "email": "You have entered an incorrect email address!",
+                "url": "Please enter a website address starting with http:// or https://, or leave it empty.",
+            },
+        )
+        form = html(response).select_one("#commentform")
+        self.assertEqual(form.select_one("input[name=email]")["value"], "not-an-email")
+        self.assertEqual(form.select_one("input[name=email]")["aria-invalid"], "true")
+        self.assertEqual(form.select_one("input[name=email]")["aria-describedby"], "id_email_helptext id_email_error")
+        self.assertEqual(Comment.objects.count(), 0)
+
+    def test_the_text_is_kept_when_another_field_is_wrong(self):
+        response = post(self.client, self.article, author="")
+        textarea = html(response).select_one("#commentform textarea[name=comment]")
+        self.assertEqual(textarea.get_text().strip(), "The port figures match what I saw in Aktau last spring.")
+
+    def test_missing_email_and_non_web_addresses(self):
+        self.assertEqual(
+            errors(post(self.client, self.article, email=""))["email"], "Please enter your email address here"
+        )
+        for url in ("javascript:alert(1)", "ftp://files.example.org/", "data:text/html,hi", "http://"):
+            with self.subTest(url=url):
+                self.assertIn(
+                    "starting with http:// or https://", errors(post(self.client, self.article, url=url))["url"]
+                )
+
+    def test_a_website_without_scheme_gets_https(self):
+        post(self.client, self.article, url="leyla.example.org")
+        self.assertEqual(Comment.objects.get().author_url, "https://leyla.example.org")
+
+    @override_settings(COMMENTS_MAX_LENGTH=100)
+    def test_a_comment_over_the_limit_says_by_how_much(self):
+        response = post(self.client, self.article, comment="x" * 150)
+        self.assertEqual(
+            errors(response)["comment"], "Your comment is 150 characters long; the limit is 100. Please shorten it."
+        )
+
+    def test_a_valid_comment_is_held_and_the_reader_is_told(self):
+        response = post(self.client, self.article)
+        comment = Comment.objects.get()
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(response["Location"], f"{self.article.url}#comment-held")
+        self.assertEqual((comment.status, comment.ip_address), (Status.PENDING, "198.51.100.7"))
+        notice = html(self.get(self.article)).select_one("#comment-held")
+        self.assertIn("waiting for a moderator", notice.get_text())
+        self.assertNotIn(comment.body, self.get(self.article).content.decode())
+
+    @override_settings(COMMENTS_MODERATION="post")
+    def test_a_shown_comment_redirects_to_its_anchor_and_counts(self):
+        response = post(self.client, self.article)
+        comment = Comment.objects.get()
+        self.assertEqual(response["Location"], f"{self.article.url}#comment-{comment.pk}")
+        page = html(self.get(self.article))
+        self.assertEqual(page.select_one(f"#comment-{comment.pk} .comment__text").get_text(), comment.body)
+        self.assertEqual(page.select_one(".article__comment-count").get_text(), "1 comment")
+        self.assertEqual(ArticlePage.objects.get(pk=self.article.pk).comment_count, 1)
+
+    def test_the_details_cookie_is_set_only_when_asked(self):
+        response = post(self.client, self.article)
+        self.assertEqual(response.cookies["caspian_commenter"].value, "")  # deleted, never set
+        response = post(self.client, self.article, comment="Second thought.", save_details="on")
+        cookie = response.cookies["caspian_commenter"]
+        self.assertEqual(cookie.value, "author=Leyla+Mammadova&email=leyla%40example.org&url=")
+        self.assertEqual(cookie["samesite"], "Lax")
+        self.assertFalse(cookie["httponly"])
+
+    def test_closed_comments_keep_the_text_and_say_so(self):
+        ArticlePage.objects.filter(pk=self.article.pk).update(comments_open=False)
+        self.assertEqual(
+            html(self.get(self.article)).select_one(".comments__closed").get_text(),
+            "Comments are closed on this article.",
+        )
+        response = post(self.client, self.article)
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(errors(response)["__all__"], "Comments are closed on this article.")
+        self.assertIn("Aktau last spring", html(response).select_one("textarea").get_text())
+
+    def test_a_get_or_an_unpublished_article_is_refused(self):
+        self.assertEqual(self.client.get(f"/comments/post/{self.article.pk}/").status_code, 405)
+        ArticlePage.objects.get(pk=self.article.pk).unpublish()
+        self.assertEqual(post(self.client, self.article).status_code, 404)
+
+    def test_post_without_csrf_token_is_refused(self):
+        from django.test import Client
+
+        strict = Client(enforce_csrf_checks=True)
+        response = strict.post(f"/comments/post/{self.article.pk}/", {"comment": "x", "form_token": form_token()})
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(Comment.objects.count(), 0)
