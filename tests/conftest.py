@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from .fake_services import FakeOpenMeteo
+from .fake_services import FakeAkismet, FakeOpenMeteo, FakeSMTP
 
 
 def clear_cache():
@@ -25,4 +25,25 @@ def open_meteo(settings):
         settings.WEATHER_API_URL = server.url
         settings.WEATHER_BACKEND = "caspian.masthead.weather.openmeteo.OpenMeteoBackend"
         settings.WEATHER_TIMEOUT_SECONDS = 2
+        yield server
+
+
+@pytest.fixture
+def akismet(settings):
+    """A fake Akismet on 127.0.0.1, wired in as the comment spam check."""
+    with FakeAkismet() as server:
+        settings.COMMENTS_SPAM_BACKEND = "caspian.comments.spam.akismet.AkismetBackend"
+        settings.COMMENTS_AKISMET_URL = server.url
+        settings.COMMENTS_AKISMET_KEY = "test-key"
+        yield server
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1, wired in as the site's mail server."""
+    with FakeSMTP() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = server.host, server.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
         yield server

@@ -1,23 +1,22 @@
-"""Small real HTTP servers on 127.0.0.1 that stand in for third-party services in tests."""
+"""Small real servers on 127.0.0.1 that stand in for third-party services in tests."""
 
+import email
+import email.policy
 import json
+import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from aiosmtpd.controller import Controller
 
-class FakeOpenMeteo:
-    """Speaks enough of Open-Meteo's forecast API for the masthead.
 
-    ``mode`` picks the behaviour: ``"ok"`` answers like the real API,
-    ``"garbage"`` sends bytes that are not JSON, ``"wrong-shape"`` valid JSON
-    without a temperature, ``"error"`` a 503, and ``"hang"`` never answers
-    until :meth:`release` is called. ``requests`` records each query.
-    """
+class FakeHTTPService:
+    """A threaded HTTP server on a free port; subclasses answer in :meth:`handle`."""
 
-    def __init__(self, temperature=5.3):
+    def __init__(self):
         self.mode = "ok"
-        self.temperature = temperature
         self.requests = []
         self.request_seen = threading.Event()
         self._release = threading.Event()
@@ -25,6 +24,9 @@ class FakeOpenMeteo:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
+                server.handle(self)
+
+            def do_POST(self):
                 server.handle(self)
 
             def log_message(self, *args):
@@ -46,6 +48,28 @@ class FakeOpenMeteo:
 
     def release(self):
         self._release.set()
+
+    @staticmethod
+    def _send(request, status, body, content_type):
+        request.send_response(status)
+        request.send_header("Content-Type", content_type)
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+
+class FakeOpenMeteo(FakeHTTPService):
+    """Speaks enough of Open-Meteo's forecast API for the masthead.
+
+    ``mode`` picks the behaviour: ``"ok"`` answers like the real API,
+    ``"garbage"`` sends bytes that are not JSON, ``"wrong-shape"`` valid JSON
+    without a temperature, ``"error"`` a 503, and ``"hang"`` never answers
+    until :meth:`release` is called. ``requests`` records each query.
+    """
+
+    def __init__(self, temperature=5.3):
+        super().__init__()
+        self.temperature = temperature
 
     def handle(self, request):
         url = urlsplit(request.path)
@@ -79,10 +103,65 @@ class FakeOpenMeteo:
         }
         self._send(request, 200, json.dumps(body).encode(), "application/json")
 
-    @staticmethod
-    def _send(request, status, body, content_type):
-        request.send_response(status)
-        request.send_header("Content-Type", content_type)
-        request.send_header("Content-Length", str(len(body)))
-        request.end_headers()
-        request.wfile.write(body)
+
+class FakeAkismet(FakeHTTPService):
+    """Speaks Akismet's comment-check, submit-spam and submit-ham.
+
+    ``mode``: ``"ham"`` answers ``false``, ``"spam"`` answers ``true``,
+    ``"invalid"`` answers ``invalid`` (as Akismet does for a bad key) and
+    ``"error"`` a 503. ``requests`` records ``(path, form fields)``.
+    """
+
+    def handle(self, request):
+        length = int(request.headers.get("Content-Length") or 0)
+        fields = {k: v[0] for k, v in parse_qs(request.rfile.read(length).decode()).items()}
+        self.requests.append((urlsplit(request.path).path, fields))
+        self.request_seen.set()
+        if self.mode == "error":
+            return self._send(request, 503, b"Service Unavailable", "text/plain")
+        answers = {"ham": b"false", "spam": b"true", "invalid": b"invalid"}
+        if request.path.endswith("/comment-check"):
+            return self._send(request, 200, answers[self.mode], "text/plain")
+        self._send(request, 200, b"Thanks for making the web a better place.", "text/plain")
+
+
+def _free_port():
+    # aiosmtpd checks its server by connecting to the port it was given, so it needs a real one.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class FakeSMTP:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives in ``messages``."""
+
+    def __init__(self):
+        self.messages = []
+        self._arrived = threading.Condition()
+        server = self
+
+        class Handler:
+            async def handle_DATA(self, smtp_server, session, envelope):
+                message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+                with server._arrived:
+                    server.messages.append((envelope.rcpt_tos, message))
+                    server._arrived.notify_all()
+                return "250 Message accepted for delivery"
+
+        self.host, self.port = "127.0.0.1", _free_port()
+        self.controller = Controller(Handler(), hostname=self.host, port=self.port)
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.controller.stop()
+
+    def wait_for(self, count, timeout=10):
+        """Wait until ``count`` messages have arrived; returns them (possibly fewer after ``timeout``)."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while len(self.messages) < count and time.monotonic() < deadline:
+                self._arrived.wait(timeout=deadline - time.monotonic())
+        return list(self.messages)

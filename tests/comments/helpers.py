@@ -1,5 +1,6 @@
 """Posting comments the way a reader's browser does, for the comment tests."""
 
+import threading
 import time
 
 from bs4 import BeautifulSoup
@@ -9,6 +10,16 @@ from caspian.comments import tokens
 from caspian.comments.factories import CommentFactory
 from caspian.comments.models import Comment
 from tests.newsroom.scenario import NewsroomTestCase
+
+
+BACKGROUND_TASKS = {"send_email", "check_spam", "report_to_spam_service"}
+
+
+def finish_background_work(timeout=10):
+    """Wait for the threads :func:`caspian.background.run_in_background` started for comments."""
+    for thread in threading.enumerate():
+        if thread.name in BACKGROUND_TASKS:
+            thread.join(timeout)
 
 
 def form_token(age=10):
