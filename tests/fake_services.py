@@ -112,6 +112,10 @@ class FakeAkismet(FakeHTTPService):
     ``"error"`` a 503. ``requests`` records ``(path, form fields)``.
     """
 
+    def __init__(self):
+        super().__init__()
+        self.mode = "ham"
+
     def handle(self, request):
         length = int(request.headers.get("Content-Length") or 0)
         fields = {k: v[0] for k, v in parse_qs(request.rfile.read(length).decode()).items()}

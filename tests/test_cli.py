@@ -101,3 +101,24 @@ def test_serve_refuses_a_port_in_use(run):
     assert result.exit_code == 1
     assert f"Cannot listen on 127.0.0.1:{port}" in result.output
     assert "Try another --port" in result.output
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_worker_does_the_hourly_housekeeping(run, settings):
+    """A worker pass forgets commenters' IP addresses past the retention period."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from caspian.comments.factories import CommentFactory
+    from caspian.comments.models import Comment
+    from caspian.newsroom.factories import ArticlePageFactory, SectionPageFactory
+
+    settings.TASKS_BACKEND = "database"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    article = ArticlePageFactory(section=SectionPageFactory(parent=HomePage.objects.get()))
+    old = CommentFactory(article=article, created_at=timezone.now() - timedelta(days=45))
+    recent = CommentFactory(article=article)
+    assert run("worker", "--batch").exit_code == 0
+    assert Comment.objects.get(pk=old.pk).ip_address is None
+    assert Comment.objects.get(pk=recent.pk).ip_address == "203.0.113.10"

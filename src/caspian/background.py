@@ -8,6 +8,7 @@ instead.
 
 import logging
 import threading
+import time
 
 from django.conf import settings
 from django.db import connections
@@ -30,3 +31,34 @@ def _call_quietly(task, args):
         logger.exception("Background task %s failed", task.name)
     finally:
         connections.close_all()
+
+
+# Jobs `caspian worker` queues for itself every HOUSEKEEPING_SECONDS, so no
+# cron is needed: (module, task name) pairs, imported when first queued.
+HOUSEKEEPING = [("caspian.comments.tasks", "purge_ip_addresses")]
+HOUSEKEEPING_SECONDS = 3600
+
+
+def queue_housekeeping():
+    """Queue each housekeeping job once (the worker calls this at start and then hourly)."""
+    from importlib import import_module
+
+    for module, name in HOUSEKEEPING:
+        getattr(import_module(module), name).enqueue()
+
+
+def start_housekeeping_timer():
+    """Queue the housekeeping jobs now and every hour after, from a daemon thread of the worker."""
+    queue_housekeeping()
+
+    def loop():
+        while True:
+            time.sleep(HOUSEKEEPING_SECONDS)
+            try:
+                queue_housekeeping()
+            except Exception:  # the database may be away for a moment; try again next hour
+                logger.exception("Could not queue the housekeeping jobs")
+            finally:
+                connections.close_all()
+
+    threading.Thread(target=loop, name="housekeeping", daemon=True).start()

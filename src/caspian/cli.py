@@ -134,7 +134,9 @@ def createadmin(username, email, password):
 @click.option("--queue", "queue_name", default="default", show_default=True, help="Task queue to work on.")
 @click.option("--batch", is_flag=True, help="Run the tasks waiting now, then exit (for cron or tests).")
 def worker(queue_name, batch):
-    """Run background tasks (search indexing and the like) for production.
+    """Run background tasks for production: search indexing, image sizes,
+    weather, spam checks, emails, and hourly housekeeping (forgetting old
+    commenters' IP addresses).
 
     Needs CASPIAN_TASKS_BACKEND=database; the default 'immediate' backend
     runs tasks inline and needs no worker.
@@ -149,9 +151,14 @@ def worker(queue_name, batch):
             "Set CASPIAN_TASKS_BACKEND=database to queue them for `caspian worker`."
         )
     _check_database_ready()
+    from .background import queue_housekeeping, start_housekeeping_timer
+
     options = {"queue_name": queue_name}
     if batch:
         options["batch"] = True
+        queue_housekeeping()
+    else:
+        start_housekeeping_timer()
     call_command("db_worker", **options)
 
 

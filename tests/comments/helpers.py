@@ -11,7 +11,6 @@ from caspian.comments.factories import CommentFactory
 from caspian.comments.models import Comment
 from tests.newsroom.scenario import NewsroomTestCase
 
-
 BACKGROUND_TASKS = {"send_email", "check_spam", "report_to_spam_service"}
 
 
@@ -41,8 +40,13 @@ def comment_data(**fields):
 
 
 def post(client, article, **fields):
-    """POST a comment on ``article``; ``fields`` override the valid defaults (``None`` leaves one out)."""
-    return client.post(reverse("comments:post", args=[article.pk]), comment_data(**fields), REMOTE_ADDR="198.51.100.7")
+    """POST a comment on ``article``; ``fields`` override the valid defaults (``None`` leaves one out).
+
+    Upper-case keywords (``REMOTE_ADDR``, ``HTTP_USER_AGENT``) are request headers, not form fields.
+    """
+    headers = {"REMOTE_ADDR": "198.51.100.7"}
+    headers.update({key: fields.pop(key) for key in list(fields) if key.isupper()})
+    return client.post(reverse("comments:post", args=[article.pk]), comment_data(**fields), **headers)
 
 
 def errors(response):

@@ -165,5 +165,5 @@ def test_production_queues_the_refresh_for_the_worker(open_meteo, settings):
     assert open_meteo.requests == []  # nothing fetched until the worker runs
 
     assert CliRunner().invoke(main, ["worker", "--batch"]).exit_code == 0
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert DBTaskResult.objects.get(pk=task.pk).status == "SUCCESSFUL"
     assert weather.current(MUNICH).temperature == 5.3

@@ -96,19 +96,22 @@ class CommentForm(forms.Form):
         return url
 
     def clean_parent(self):
+        # Checked here, reported in clean(): the field is hidden, so its message goes at the top.
         parent_id = self.cleaned_data.get("parent")
         if not parent_id:
             return None
-        parent = Comment.objects.filter(pk=parent_id, article=self.article, status=Status.APPROVED).first()
-        if parent is None:
-            raise ValidationError(
-                "The comment you are replying to is no longer shown. Send yours as a new comment instead."
-            )
-        return parent
+        return Comment.objects.filter(pk=parent_id, article=self.article, status=Status.APPROVED).first() or False
 
     def clean(self):
         if self.closed_reason:
             raise ValidationError(self.closed_reason, code="closed")
+        if self.cleaned_data.get("parent") is False:
+            self.data = self.data.copy()
+            self.data["parent"] = ""  # the form shown again posts a new comment
+            raise ValidationError(
+                "The comment you are replying to is no longer shown. Send yours as a new comment instead.",
+                code="parent",
+            )
         if self.check_token:
             try:
                 tokens.check(self.data.get(tokens.FIELD))

@@ -132,7 +132,9 @@ class ArticlePage(Page):
         """
         page = super().with_content_json(content)
         page.updated_at = self.updated_at
-        page.comment_count = self.comment_count
+        # Read fresh: comments may have been approved since this object was loaded.
+        current = ArticlePage.objects.filter(pk=self.pk).values_list("comment_count", flat=True).first()
+        page.comment_count = current if current is not None else self.comment_count
         return page
 
     def more_articles(self, limit=MORE_ARTICLES_COUNT):

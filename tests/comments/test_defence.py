@@ -1,0 +1,131 @@
+"""Spam and abuse defence: the honeypot, the form token, rate limits, double submits."""
+
+import time
+
+from django.test import override_settings
+
+from caspian.comments import tokens
+from caspian.comments.models import Comment, Status
+
+from ..newsroom.scenario import html
+from .helpers import CommentsTestCase, errors, form_token, post
+
+
+class HoneypotTests(CommentsTestCase):
+    def test_the_honeypot_is_hidden_from_people(self):
+        field = html(self.get(self.article)).select_one("#commentform input[name=address]")
+        self.assertEqual((field["tabindex"], field["autocomplete"]), ("-1", "off"))
+        self.assertEqual(field.find_parent("p")["aria-hidden"], "true")
+
+    @override_settings(COMMENTS_MODERATION="post")
+    def test_a_filled_honeypot_is_kept_as_spam_and_the_bot_learns_nothing(self):
+        response = post(self.client, self.article, address="12 Main Street")
+        comment = Comment.objects.get()
+        self.assertEqual(comment.status, Status.SPAM)
+        self.assertIn("bot", comment.reason)
+        self.assertEqual(response["Location"], f"{self.article.url}#comment-held")
+
+
+class FormTokenTests(CommentsTestCase):
+    def assert_refused(self, token, message):
+        response = post(self.client, self.article, **{tokens.FIELD: token})
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(errors(response)["__all__"], message)
+        # The reader's text is kept, and the form shown again carries a fresh token.
+        form = html(response).select_one("#commentform")
+        self.assertIn("Aktau", form.select_one("textarea").get_text())
+        self.assertNotEqual(form.select_one(f"input[name={tokens.FIELD}]")["value"], token)
+        self.assertEqual(Comment.objects.count(), 0)
+
+    def test_a_post_faster_than_a_person_is_refused(self):
+        self.assert_refused(form_token(age=1), "That was very quick. Please check your comment, then send it again.")
+
+    @override_settings(COMMENTS_FORM_MAX_AGE_HOURS=2)
+    def test_a_replayed_old_form_is_refused(self):
+        self.assert_refused(
+            form_token(age=2 * 3600 + 5), "This form has expired. Your comment is kept below: please send it again."
+        )
+
+    def test_a_forged_or_missing_token_is_refused(self):
+        message = "Your form could not be checked. Please send your comment again."
+        forged = tokens.issue().rsplit(":", 1)[0] + ":forged"
+        self.assert_refused(forged, message)
+        self.assert_refused("", message)
+
+    def test_a_token_from_the_page_works_after_the_minimum_time(self):
+        form = html(self.get(self.article)).select_one("#commentform")
+        token = form.select_one(f"input[name={tokens.FIELD}]")["value"]
+        with self.assertRaises(tokens.TokenError):
+            tokens.check(token)
+        tokens.check(token, now=time.time() + 3)
+
+
+@override_settings(COMMENTS_RATE_LIMIT="3/minute")
+class RateLimitTests(CommentsTestCase):
+    def test_over_the_limit_the_reader_gets_429_with_when_to_retry_and_keeps_the_text(self):
+        for n in range(3):
+            self.assertEqual(post(self.client, self.article, comment=f"Comment {n}").status_code, 302)
+        response = post(self.client, self.article, comment="One too many, but kept.")
+        self.assertEqual(response.status_code, 429)
+        wait = int(response["Retry-After"])
+        self.assertTrue(1 <= wait <= 60, wait)
+        message = errors(response)["__all__"]
+        self.assertIn(f"Please wait {wait} second", message)
+        self.assertIn("your comment is kept below", message)
+        self.assertEqual(html(response).select_one("textarea").get_text().strip(), "One too many, but kept.")
+        self.assertEqual(Comment.objects.count(), 3)
+
+    def test_the_limit_counts_per_email_across_addresses(self):
+        for n, ip in enumerate(["192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"]):
+            data = {"comment": f"From {ip}", "author": "A", "email": "same@example.org", tokens.FIELD: form_token()}
+            response = self.client.post(f"/comments/post/{self.article.pk}/", data, REMOTE_ADDR=ip)
+            self.assertEqual(response.status_code, 429 if n == 3 else 302)
+
+    def test_the_limit_counts_per_address_across_emails(self):
+        for n in range(4):
+            response = post(self.client, self.article, comment=f"Number {n}", email=f"r{n}@example.org")
+            self.assertEqual(response.status_code, 429 if n == 3 else 302)
+
+    def test_invalid_posts_do_not_count(self):
+        for _ in range(5):
+            self.assertEqual(post(self.client, self.article, comment="").status_code, 400)
+        self.assertEqual(post(self.client, self.article).status_code, 302)
+
+    @override_settings(BEHIND_PROXY=True)
+    def test_behind_a_proxy_the_forwarded_address_is_the_reader(self):
+        for n in range(3):
+            response = self.client.post(
+                f"/comments/post/{self.article.pk}/",
+                {"comment": f"Via proxy {n}", "author": "B", "email": f"p{n}@example.org", tokens.FIELD: form_token()},
+                REMOTE_ADDR="10.0.0.1",
+                HTTP_X_FORWARDED_FOR=f"forged, 192.0.2.{50 + n}",
+            )
+            self.assertEqual(response.status_code, 302)
+        self.assertEqual(
+            list(Comment.objects.filter(body__startswith="Via").values_list("ip_address", flat=True)),
+            ["192.0.2.50", "192.0.2.51", "192.0.2.52"],
+        )
+
+
+class DoubleSubmitTests(CommentsTestCase):
+    def test_the_same_comment_twice_within_a_minute_is_stored_once(self):
+        first = post(self.client, self.article)
+        second = post(self.client, self.article, email="LEYLA@example.org")
+        self.assertEqual(Comment.objects.count(), 1)
+        self.assertEqual(first["Location"], second["Location"])
+
+    def test_a_different_text_or_article_is_a_new_comment(self):
+        post(self.client, self.article)
+        post(self.client, self.article, comment="A second, different thought.")
+        post(self.client, self.articles[1])
+        self.assertEqual(Comment.objects.count(), 3)
+
+    def test_the_same_text_after_a_minute_is_a_new_comment(self):
+        from datetime import timedelta
+
+        post(self.client, self.article)
+        # As if posted a minute ago (its key then holds the minute it was posted in).
+        earlier = Comment.objects.get()
+        Comment.objects.update(created_at=earlier.created_at - timedelta(seconds=61), dedupe_key="a minute ago")
+        post(self.client, self.article)
+        self.assertEqual(Comment.objects.count(), 2)
