@@ -40,6 +40,14 @@ class FormTokenTests(CommentsTestCase):
     def test_a_post_faster_than_a_person_is_refused(self):
         self.assert_refused(form_token(age=1), "That was very quick. Please check your comment, then send it again.")
 
+    def test_a_token_message_comes_with_the_field_messages(self):
+        response = post(self.client, self.article, comment="", **{tokens.FIELD: form_token(age=1)})
+        self.assertEqual(
+            errors(response)["__all__"],
+            "That was very quick. Please check your comment, then send it again. "
+            "Your comment was not sent: please correct what is marked below.",
+        )
+
     @override_settings(COMMENTS_FORM_MAX_AGE_HOURS=2)
     def test_a_replayed_old_form_is_refused(self):
         self.assert_refused(

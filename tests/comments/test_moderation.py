@@ -95,7 +95,7 @@ class ReportTests(CommentsTestCase):
     @override_settings(COMMENTS_FLAG_THRESHOLD=3)
     def test_reports_past_the_threshold_send_a_comment_back_to_the_queue(self):
         comment = self.comment(approved=True)
-        moderation._visible_set_changed([self.article.pk])
+        moderation.recount([self.article.pk])
         response = self.report(comment, "192.0.2.1")
         self.assertEqual(response["Location"], f"{self.article.url}#comment-reported")
         self.report(comment, "192.0.2.1")  # the same reader again does not count
@@ -130,6 +130,7 @@ class ClosingTests(CommentsTestCase):
             "Comments are closed: this article is more than 14 days old.",
         )
         self.assertIsNone(page.select_one("#commentform"))
+        self.assertNotIn("Leave a reply", page.select_one("#comments").get_text())
         self.assertEqual(post(self.client, old).status_code, 403)
         self.assertIsNotNone(html(self.get(self.article)).select_one("#commentform"))
 

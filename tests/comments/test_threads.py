@@ -90,8 +90,9 @@ class ThreadTests(CommentsTestCase):
         parent = self.comment(approved=True, author_name="Aigerim Nurlanovna")
         page = html(self.get(self.article))
         href = page.select_one(f"#comment-{parent.pk} .comment__reply")["href"]
-        self.assertEqual(href, f"?replyto={parent.pk}#respond")
-        form = html(self.get(self.article.url + href.split("#")[0])).select_one("#commentform")
+        # Absolute, so it also works on the page shown after a failed post (at the form's address).
+        self.assertEqual(href, f"{self.article.url}?replyto={parent.pk}#respond")
+        form = html(self.get(href.split("#")[0])).select_one("#commentform")
         self.assertEqual(form.select_one("input[name=parent]")["value"], str(parent.pk))
         replying = " ".join(form.select_one(".comment-form__replying").get_text().split())
         self.assertEqual(replying, "Replying to Aigerim Nurlanovna. Cancel reply")
@@ -101,8 +102,8 @@ class ThreadTests(CommentsTestCase):
     def test_a_reply_to_a_comment_not_shown_is_refused_with_the_text_kept(self):
         held = self.comment(held=True)
         other_article = self.comment(article=self.articles[1], approved=True)
-        for parent in (held, other_article):
-            response = post(self.client, self.article, parent=str(parent.pk))
+        for parent in (str(held.pk), str(other_article.pk), "not-a-number", "99999999999999999999"):
+            response = post(self.client, self.article, parent=parent)
             self.assertEqual(response.status_code, 400)
             self.assertIn("no longer shown", html(response).select_one(".form-errors").get_text())
             self.assertEqual(html(response).select_one("#commentform input[name=parent]").get("value", ""), "")
@@ -146,3 +147,23 @@ class PlainTextTests(CommentsTestCase):
 
     def test_link_counting(self):
         self.assertEqual(text.count_links("a http://a.example b www.b.example <a href=x> [url=y]"), 4)
+
+
+class QueryCountTests(CommentsTestCase):
+    def count_queries(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.get(self.article)  # the first view makes image renditions; measure the next
+        with CaptureQueriesContext(connection) as queries:
+            self.get(self.article)
+        return len(queries)
+
+    def test_the_comments_cost_the_same_queries_for_2_and_20(self):
+        parent = None
+        for n in range(2):
+            parent = self.comment(approved=True, parent=parent if n % 2 else None)
+        few = self.count_queries()
+        for n in range(18):
+            parent = self.comment(approved=True, parent=parent if n % 3 else None, author_url="https://a.example")
+        self.assertEqual(self.count_queries(), few)

@@ -1,9 +1,14 @@
 """The demo publication loads completely, once, and configures the site it lands in."""
 
-from django.test import TestCase
+import re
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.test import SimpleTestCase, TestCase
 from django.utils import timezone
 from wagtail.models import Site
 
+from caspian.comments.models import Comment, Status
 from caspian.demo import loader
 from caspian.masthead.models import MastheadSettings
 from caspian.newsroom.models import (
@@ -64,6 +69,48 @@ class DemoLoaderTests(TestCase):
         self.assertEqual(picks.count(), 5)
         self.assertEqual(len({pick.article_id for pick in picks}), 5)
 
+    def test_readers_comments_are_loaded_mostly_approved(self):
+        by_status = dict(Comment.objects.values_list("status").annotate(n=Count("pk")))
+        self.assertGreaterEqual(by_status[Status.APPROVED], 25)
+        self.assertGreaterEqual(by_status[Status.PENDING], 2, "the moderation queue has work in it")
+        self.assertEqual(by_status[Status.SPAM], 1)
+        self.assertNotIn(Status.TRASH, by_status)
+        self.assertLessEqual(sum(by_status.values()), 45)
+        articles = ArticlePage.objects.filter(comments__isnull=False).distinct()
+        self.assertTrue(8 <= articles.count() <= 10, articles.count())
+        self.assertTrue(Comment.objects.filter(status=Status.PENDING, parent__isnull=False).exists())
+
+    def test_comments_are_threaded_two_and_three_levels_deep(self):
+        replies = Comment.objects.filter(parent__isnull=False).select_related("parent")
+        self.assertGreaterEqual(replies.count(), 10)
+        self.assertGreaterEqual(replies.filter(parent__parent__isnull=False).count(), 3)
+        self.assertFalse(replies.filter(parent__parent__parent__isnull=False).exists())
+        for reply in replies:
+            self.assertEqual(reply.article_id, reply.parent.article_id, reply)
+            self.assertGreater(reply.created_at, reply.parent.created_at, reply)
+            self.assertEqual(reply.parent.status, Status.APPROVED, reply)
+
+    def test_comments_come_after_publication_from_example_addresses(self):
+        now = timezone.now()
+        for comment in Comment.objects.select_related("article"):
+            self.assertGreater(comment.created_at, comment.article.first_published_at, comment)
+            self.assertLess(comment.created_at, now, comment)
+            self.assertRegex(comment.author_email, r"@([a-z0-9-]+\.)*example\.(org|net|com)$")
+            if comment.author_url:
+                self.assertRegex(comment.author_url, r"^https?://([a-z0-9-]+\.)*example\.(org|net|com)/")
+            for address in re.findall(r"(?:https?://|www\.)[^\s/]+", comment.body):
+                self.assertRegex(address, r"example\.(org|net|com)$")
+            self.assertTrue(comment.ip_address and comment.dedupe_key)
+        self.assertGreaterEqual(Comment.objects.exclude(author_url="").count(), 3)
+        authors = set(Comment.objects.values_list("author_name", flat=True))
+        self.assertGreaterEqual(len(authors), 20)
+
+    def test_comment_counts_match_the_approved_comments(self):
+        articles = ArticlePage.objects.annotate(approved=Count("comments", filter=Q(comments__status=Status.APPROVED)))
+        for article in articles:
+            self.assertEqual(article.comment_count, article.approved, article.slug)
+        self.assertGreaterEqual(articles.filter(comment_count__gt=0).count(), 8)
+
     def test_site_is_configured_as_the_caspian_times(self):
         site = Site.objects.get(is_default_site=True)
         self.assertEqual(site.site_name, "The Caspian Times")
@@ -79,6 +126,27 @@ class DemoLoaderTests(TestCase):
         self.assertEqual(self.steps[-1], (self.count, self.count, "articles"))
 
     def test_loading_again_changes_nothing(self):
+        comments = Comment.objects.count()
         with self.assertRaises(loader.AlreadyLoaded):
             loader.load(prepare_images=False)
         self.assertEqual(ArticlePage.objects.count(), self.count)
+        self.assertEqual(Comment.objects.count(), comments)
+
+
+class CommentClockTests(SimpleTestCase):
+    def test_comments_on_a_fresh_article_are_squeezed_in_order_before_now(self):
+        now = timezone.now()
+        published = now - timedelta(minutes=30)
+        items = [{"after": "40m", "replies": [{"after": "1d2h"}]}, {"after": "4h"}]
+        clock = loader._CommentClock(published, now, items)
+        times = [clock.at(after) for after in ("40m", "4h", "1d2h")]
+        self.assertEqual(times, sorted(times))
+        self.assertTrue(published < times[0] and times[-1] < now)
+
+    def test_older_articles_keep_the_written_times(self):
+        now = timezone.now()
+        published = now - timedelta(days=10)
+        clock = loader._CommentClock(published, now, [{"after": "1d4h"}])
+        self.assertEqual(clock.at("2h15m"), published + timedelta(hours=2, minutes=15))
+        with self.assertRaises(ValueError):
+            clock.at("soon")

@@ -1,9 +1,15 @@
 """Headless Chromium (Debian's package) on the served demo: a reader's visit, and axe-core's audit."""
 
+import json
+import re
 import shutil
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
+
+from .conftest import CASPIAN
 
 pytestmark = pytest.mark.browser
 
@@ -18,6 +24,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+MIN_SECONDS = 3.2  # COMMENTS_MIN_SECONDS (3), and a little: a form sent sooner is refused as a bot's
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +90,121 @@ def test_axe_finds_no_accessibility_violations(browser, page_urls, scheme):
         assert result["passes"], "axe ran no checks"
     context.close()
     assert found == {}
+
+
+def stored_comments(demo_site, *bodies):
+    """The comments with these texts, as the served demo's database holds them (through `caspian manage shell`)."""
+    code = (
+        "import json; from caspian.comments.models import Comment; "
+        f"print(json.dumps({{c['body']: c for c in Comment.objects.filter(body__in={list(bodies)!r}).values("
+        "'body', 'article_id', 'parent_id', 'status', 'author_name', 'author_url')}))"
+    )
+    result = subprocess.run(
+        [CASPIAN, "manage", "shell", "--verbosity", "0", "--command", code],
+        env=demo_site.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    stored = json.loads(result.stdout.strip().splitlines()[-1])
+    assert sorted(stored) == sorted(bodies)
+    return [stored[body] for body in bodies]
+
+
+def wait_out_the_form_token(page, rendered_at):
+    """Wait until the form shown at ``rendered_at`` (time.monotonic) is old enough to be sent."""
+    page.wait_for_timeout(max(0, MIN_SECONDS - (time.monotonic() - rendered_at)) * 1000)
+
+
+def test_a_reader_corrects_a_comment_then_replies_to_another(browser, demo_site, page_urls):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems = []
+    # The form sent with mistakes comes back as 400, which Chromium logs; anything else is a problem.
+    page.on("console", lambda m: m.type == "error" and "status of 400" not in m.text and problems.append(m.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    article_url = page_urls["article"]
+    page.goto(article_url)
+    title = page.locator("h1").inner_text()
+    form = page.locator("#commentform")
+    article_id = int(re.fullmatch(r"/comments/post/(\d+)/#respond", form.get_attribute("action")).group(1))
+    fields = {name: form.get_by_label(name, exact=True) for name in ("Comment", "Name", "Email", "Website")}
+
+    # (a) Nothing to say, no name, half an email address: the article comes back with a message beside each field.
+    fields["Email"].fill("leyla@")
+    fields["Website"].fill("leyla.example.org")
+    with page.expect_navigation() as sent:
+        form.get_by_role("button", name="Post comment").click()
+    assert sent.value.status == 400
+    assert page.url.endswith("#respond")
+    assert page.locator("h1").inner_text() == title
+    expect(page.locator("#respond #commentform")).to_be_visible()
+    expect(page.locator("#reply-title")).to_be_in_viewport()
+    expect(form.locator(".form-errors[role=alert]")).to_be_visible()
+    messages = {
+        "comment": "Please enter your comment!",
+        "author": "Please enter your name here",
+        "email": "You have entered an incorrect email address!",
+    }
+    assert form.locator(".field-error").count() == len(messages)
+    for name, message in messages.items():
+        error = form.locator(f".comment-form__field--{name} .field-error")
+        assert error.inner_text() == message
+        field = form.locator(f"[name={name}]")
+        assert field.get_attribute("aria-invalid") == "true", name
+        assert error.get_attribute("id") in field.get_attribute("aria-describedby").split(), name
+    assert fields["Email"].input_value() == "leyla@"
+    assert fields["Website"].input_value() == "leyla.example.org"
+    rendered_at = time.monotonic()
+
+    # (b) Corrected, and sent no sooner than a person could: held for a moderator, with a notice saying so.
+    stamp = time.time_ns()
+    first = f"The workshop idea is lovely. Will the dombra session be in English or German? ({stamp})"
+    fields["Comment"].fill(first)
+    fields["Name"].fill("Leyla Məmmədova")
+    fields["Email"].fill("leyla@example.org")
+    form.get_by_label("Save my name, email, and website", exact=False).check()
+    wait_out_the_form_token(page, rendered_at)
+    with page.expect_navigation() as sent:
+        form.get_by_role("button", name="Post comment").click()
+    assert sent.value.status == 200
+    assert page.url == article_url + "#comment-held"
+    expect(page.locator("#comment-held")).to_be_visible()
+    expect(page.locator("#comment-held")).to_contain_text("your comment is waiting for a moderator")
+    expect(page.locator("#comment-reported")).to_be_hidden()
+    expect(page.get_by_text(first)).to_have_count(0)
+    rendered_at = time.monotonic()
+
+    # (c) "Reply" moves the form under the comment, the saved details filled in; the reply names its parent.
+    reply_link = page.locator(".comment--depth-2 > .comment__card a.comment__reply").first
+    parent_id, parent_name = reply_link.get_attribute("data-reply-to"), reply_link.get_attribute("data-reply-name")
+    reply_link.click()
+    assert page.url == article_url + "#comment-held", "the reply link is handled on the page"
+    expect(page.locator(f"#comment-{parent_id} > #respond")).to_have_count(1)
+    expect(form.locator(".comment-form__replying")).to_be_visible()
+    expect(form.locator(".comment-form__replying")).to_contain_text(f"Replying to {parent_name}")
+    assert form.locator("[name=parent]").input_value() == parent_id
+    expect(fields["Comment"]).to_be_focused()
+    assert fields["Name"].input_value() == "Leyla Məmmədova"
+    assert fields["Email"].input_value() == "leyla@example.org"
+    reply = f"Thank you, {parent_name.split()[0]}: that answers my question. ({stamp})"
+    fields["Comment"].fill(reply)
+    wait_out_the_form_token(page, rendered_at)
+    with page.expect_navigation():
+        form.get_by_role("button", name="Post comment").click()
+    assert page.url == article_url + "#comment-held"
+    expect(page.locator("#comment-held")).to_be_visible()
+    assert problems == []
+    context.close()
+
+    top_level, answer = stored_comments(demo_site, first, reply)
+    assert top_level["parent_id"] is None
+    assert answer["parent_id"] == int(parent_id)
+    assert answer["article_id"] == top_level["article_id"] == article_id
+    for comment in (top_level, answer):
+        assert comment["status"] == "pending"
+        assert comment["author_name"] == "Leyla Məmmədova"
+        assert comment["author_url"] == "https://leyla.example.org"

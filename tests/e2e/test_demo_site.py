@@ -1,15 +1,22 @@
 """The first README command's result: the demo, served by the production server."""
 
+import json
 import re
 import subprocess
 import time
+from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import requests
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
+import caspian.demo
+
 from .conftest import CASPIAN
+
+DEMO_COMMENTS = Path(caspian.demo.__file__).parent / "content" / "comments.json"
 
 
 def fetch(url):
@@ -89,8 +96,62 @@ def test_article_page_has_every_element(demo_site, page_urls):
         assert titles, block
         assert headline not in titles, block
 
-    # 7. where the comment form will go
-    assert page.select_one("#comments h2").get_text() == "Leave a reply"
+    # 7. the comment form
+    assert page.select_one("#comments #reply-title").get_text() == "Leave a reply"
+    assert page.select_one("#respond form#commentform")
+
+
+def demo_comments(slug):
+    """The demo's comments on one article, flattened: (comment, depth) pairs."""
+
+    def walk(items, depth):
+        for item in items:
+            yield item, depth
+            yield from walk(item.get("replies", []), depth + 1)
+
+    articles = json.loads(DEMO_COMMENTS.read_text(encoding="utf-8"))["articles"]
+    return list(walk(next(a["comments"] for a in articles if a["article"] == slug), 1))
+
+
+def test_an_article_shows_its_approved_comments_threaded_and_counted(demo_site, page_urls):
+    url = page_urls["article"]
+    page = fetch(url)
+    path = urlsplit(url).path
+    written = demo_comments(path.rstrip("/").rsplit("/", 1)[-1])
+    approved = [(c, depth) for c, depth in written if c.get("status", "approved") == "approved"]
+    assert len(approved) >= 5 and len(approved) < len(written), "the lead story has approved and held comments"
+    count = f"{len(approved)} comments"
+
+    # the counts: by the headline, over the list, and on the article's card in its section
+    assert page.select_one(".article__comment-count").get_text(strip=True) == count
+    assert page.select_one("#comments > h2").get_text(strip=True) == count
+    section = fetch(demo_site.url + page.select_one(".kicker a")["href"])
+    card_counts = [a.get_text(strip=True) for a in section.select(".card__comments") if a["href"] == path + "#comments"]
+    assert card_counts == [count]
+
+    # only approved comments, in threads: replies nested in the comment they answer, three levels deep
+    shown = page.select("#comments li.comment")
+    assert [li.select_one(".comment__author").get_text(strip=True) for li in shown] == [
+        c["author"] for c, _ in approved
+    ]
+    for li, (comment, depth) in zip(shown, approved, strict=True):
+        card = li.select_one(":scope > .comment__card")
+        assert f"comment--depth-{depth}" in li["class"]
+        assert re.fullmatch(r"comment-\d+", li["id"])
+        assert card.select_one(".comment__permalink")["href"] == f"#{li['id']}"
+        assert card.select_one(".comment__permalink time")["datetime"]
+        assert card.select_one(".comment__text").get_text(" ", strip=True).startswith(comment["text"][:40])
+        assert card.select_one(".comment__reply")["href"] == f"?replyto={li['id'].split('-')[1]}#respond"
+        assert card.select_one("form.comment__report button")
+        website = card.select_one(".comment__author a")
+        assert (website["href"] if website else "") == comment.get("website", "")
+        if website:
+            assert website["rel"] == ["nofollow", "ugc", "noopener"]
+    deepest = "#comments > ol.comment-list > li > ol.comment-replies > li > ol.comment-replies > li.comment--depth-3"
+    assert page.select(deepest)
+    for comment, _ in written:
+        if comment.get("status", "approved") != "approved":
+            assert comment["text"][:40] not in page.get_text()
 
 
 def test_front_page_and_navigation(demo_site):

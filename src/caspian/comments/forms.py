@@ -55,7 +55,7 @@ class CommentForm(forms.Form):
         label="Save my name, email, and website in this browser for the next time I comment.", required=False
     )
     notify_replies = forms.BooleanField(label="Email me when someone replies to my comment.", required=False)
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    parent = forms.CharField(required=False, widget=forms.HiddenInput)
     # The honeypot: hidden from people, irresistible to form-filling bots.
     address = forms.CharField(required=False, label="Leave this field empty")
 
@@ -69,6 +69,10 @@ class CommentForm(forms.Form):
         self.fields["comment"].widget.attrs["maxlength"] = settings.COMMENTS_MAX_LENGTH
 
     @property
+    def has_field_errors(self):
+        return any(name != "__all__" for name in self.errors)
+
+    @property
     def is_bot(self):
         return bool(self.cleaned_data.get("address"))
 
@@ -80,6 +84,9 @@ class CommentForm(forms.Form):
                 f"Your comment is {len(text):,} characters long; the limit is {limit:,}. Please shorten it."
             )
         return text
+
+    def clean_author(self):
+        return " ".join(self.cleaned_data["author"].split())  # one line, however it was typed
 
     def clean_url(self):
         url = self.cleaned_data["url"].strip()
@@ -97,9 +104,11 @@ class CommentForm(forms.Form):
 
     def clean_parent(self):
         # Checked here, reported in clean(): the field is hidden, so its message goes at the top.
-        parent_id = self.cleaned_data.get("parent")
+        parent_id = self.cleaned_data.get("parent", "").strip()
         if not parent_id:
             return None
+        if not parent_id.isdigit():
+            return False
         return Comment.objects.filter(pk=parent_id, article=self.article, status=Status.APPROVED).first() or False
 
     def clean(self):
@@ -126,7 +135,7 @@ class CommentForm(forms.Form):
             article=self.article,
             parent=data["parent"],
             body=data["comment"].strip(),
-            author_name=data["author"].strip(),
+            author_name=data["author"],
             author_email=data["email"],
             author_url=data["url"],
             notify_replies=data["notify_replies"],

@@ -78,7 +78,7 @@ def _screened(comment, status, reason):
     Comment.objects.filter(pk=comment.pk).update(status=status, reason=reason)
     comment.status, comment.reason = status, reason
     if status == Status.APPROVED:
-        _visible_set_changed([comment.article_id])
+        recount([comment.article_id])
         notifications.reply_approved([comment])
 
 
@@ -92,10 +92,10 @@ def set_status(comment_ids, status, user=None):
     )
     shown_before = {c.article_id for c in changing if c.status == Status.APPROVED}
     if status == Status.APPROVED:
-        _visible_set_changed({c.article_id for c in changing})
+        recount({c.article_id for c in changing})
         notifications.reply_approved([c for c in changing if not c.reply_notified])
     elif shown_before:
-        _visible_set_changed(shown_before)
+        recount(shown_before)
     if status in (Status.SPAM, Status.APPROVED) and spam.get_backend().remote:
         _report_corrections(changing, status)
     return len(changing)
@@ -130,7 +130,7 @@ def apply_verdict(comment, verdict=None, error=None):
     status, reason = proposed if proposed and not decided else (comment.status, comment.reason)
     Comment.objects.filter(pk=comment.pk).update(status=status, spam_verdict=record, reason=reason)
     if comment.status == Status.APPROVED and status != Status.APPROVED:
-        _visible_set_changed([comment.article_id])
+        recount([comment.article_id])
     comment.status, comment.spam_verdict, comment.reason = status, record, reason
 
 
@@ -141,7 +141,7 @@ def flag(comment):
     if comment.flag_count >= settings.COMMENTS_FLAG_THRESHOLD and comment.status == Status.APPROVED:
         reason = f"Reported by readers {comment.flag_count} times."
         if Comment.objects.filter(pk=comment.pk, status=Status.APPROVED).update(status=Status.PENDING, reason=reason):
-            _visible_set_changed([comment.article_id])
+            recount([comment.article_id])
             comment.status, comment.reason = Status.PENDING, reason
 
 
@@ -155,8 +155,12 @@ def purge_ip_addresses(now=None):
     )
 
 
-def _visible_set_changed(article_ids):
-    """Recount the articles' approved comments and tell the page cache."""
+def recount(article_ids):
+    """Recount the articles' approved comments and tell the page cache (after any change readers see).
+
+    Moderation calls it itself; call it after creating or changing comments
+    another way (the demo loader, an import).
+    """
     from ..newsroom.models import ArticlePage
 
     article_ids = list(set(article_ids))

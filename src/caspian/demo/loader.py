@@ -1,12 +1,13 @@
 """Load The Caspian Times into an empty Caspian site.
 
-The content (``content/publication.json``) is original writing for this
-demo; images are drawn on the fly. Loading is all-or-nothing (one
-transaction) and happens once: a site that already has articles or authors
-is left untouched.
+The content (``content/publication.json``, and readers' comments in
+``content/comments.json``) is original writing for this demo; images are
+drawn on the fly. Loading is all-or-nothing (one transaction) and happens
+once: a site that already has articles or authors is left untouched.
 """
 
 import json
+import re
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,6 +21,9 @@ from django.utils.html import escape
 from wagtail.models import Site
 from wagtail.rich_text import RichText
 
+from ..comments import moderation
+from ..comments.factories import CommentFactory
+from ..comments.models import Status
 from ..masthead.models import MastheadSettings
 from ..newsroom import images as newsroom_images
 from ..newsroom.factories import (
@@ -34,7 +38,9 @@ from ..newsroom.models import ArticlePage, AuthorPage, HomePage, MustReadPick, P
 from . import illustrations
 
 CONTENT = Path(__file__).parent / "content" / "publication.json"
+COMMENTS = Path(__file__).parent / "content" / "comments.json"
 TIME_ZONE = "Europe/Berlin"
+DOCUMENTATION_NETWORKS = ("192.0.2", "198.51.100", "203.0.113")
 MUNICH = {"weather_city": "Munich", "latitude": 48.13743, "longitude": 11.57549}
 
 
@@ -63,6 +69,7 @@ def load(progress=lambda done, total, label: None, now=None, prepare_images=True
             created[item["slug"]] = _article(item, sections, authors, now)
             progress(done, len(articles), "articles")
         _about(home, content["publication"])
+        _comments(created, now)
         picks = sorted((a for a in articles if a.get("must_read")), key=lambda a: a["must_read"])
         home.must_read_picks = [MustReadPick(article=created[a["slug"]]) for a in picks]
         home.save_revision().publish()
@@ -167,6 +174,75 @@ def _about(home, publication):
     StandardPageFactory(
         parent=home, title="About us", slug="about", introduction=publication["about_intro"], body=paragraphs
     )
+
+
+def _comments(articles, now):
+    """Readers' comments, threaded, on some articles; their comment counts kept. Returns how many."""
+    content = json.loads(COMMENTS.read_text(encoding="utf-8"))
+    readers = {}
+    made = []
+    for entry in content["articles"]:
+        article = articles[entry["article"]]
+        clock = _CommentClock(article.first_published_at, now, entry["comments"])
+        made += _thread(article, entry["comments"], None, clock, readers)
+    moderation.recount({comment.article_id for comment in made})
+    return len(made)
+
+
+def _thread(article, items, parent, clock, readers):
+    made = []
+    for item in items:
+        status = item.get("status", Status.APPROVED)
+        created_at = clock.at(item["after"])
+        if item["email"] not in readers:  # one address per reader, from the documentation ranges (RFC 5737)
+            readers[item["email"]] = f"{DOCUMENTATION_NETWORKS[len(readers) % 3]}.{len(readers) + 10}"
+        comment = CommentFactory(
+            article=article,
+            parent=parent,
+            author_name=item["author"],
+            author_email=item["email"],
+            author_url=item.get("website", ""),
+            body=item["text"],
+            status=status,
+            reason=item.get("reason", ""),
+            flag_count=item.get("flag_count", 0),
+            notify_replies=item.get("notify_replies", False),
+            reply_notified=parent is not None and status == Status.APPROVED,
+            created_at=created_at,
+            moderated_at=min(created_at + timedelta(minutes=25), clock.now) if status == Status.APPROVED else None,
+            ip_address=readers[item["email"]],
+        )
+        made.append(comment)
+        made += _thread(article, item.get("replies", []), comment, clock, readers)
+    return made
+
+
+class _CommentClock:
+    """Comment times after an article's publication, squeezed (in order) into the time it has been out."""
+
+    OFFSET = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?")
+
+    def __init__(self, published, now, items):
+        self.published, self.now = published, now - timedelta(minutes=2)
+        latest = max(self._offset(after) for after in self._afters(items))
+        room = self.now - published
+        self.scale = min(1.0, room / latest) if latest and room > timedelta(0) else 1.0
+
+    def at(self, after):
+        return min(self.published + self._offset(after) * self.scale, self.now)
+
+    def _afters(self, items):
+        for item in items:
+            yield item["after"]
+            yield from self._afters(item.get("replies", []))
+
+    @classmethod
+    def _offset(cls, after):
+        match = cls.OFFSET.fullmatch(after)
+        if not match or not after:
+            raise ValueError(f"Comment time {after!r}: write it as e.g. 1d4h, 2h15m or 40m.")
+        days, hours, minutes = (int(part or 0) for part in match.groups())
+        return timedelta(days=days, hours=hours, minutes=minutes)
 
 
 def _prepare_renditions(articles, authors, progress):
