@@ -102,6 +102,15 @@ class QueueTests(ModeratorTestCase):
         self.assertEqual(len(html(self.client.get(QUEUE)).select("tbody tr")), 50)
         self.assertEqual(len(html(self.client.get(f"{QUEUE}?p=2")).select("tbody tr")), 3)
 
+    def test_the_dashboard_says_how_many_comments_wait(self):
+        self.comment(held=True)
+        self.comment(held=True, flag_count=3)
+        self.comment(approved=True)
+        panel = html(self.client.get(reverse("wagtailadmin_home"))).select_one("#waiting-comments-section")
+        text = " ".join(panel.get_text().split())
+        self.assertIn("2 comments waiting for a moderator, 1 of them reported by readers.", text)
+        self.assertEqual(panel.select_one("a")["href"], QUEUE)
+
     def test_the_menu_has_comments_and_the_blocklist(self):
         content = self.client.get(reverse("wagtailadmin_home")).content.decode()
         self.assertIn(QUEUE, content)

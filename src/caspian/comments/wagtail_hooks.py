@@ -1,10 +1,11 @@
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import admin_views
-from .models import BlockRule
+from .models import BlockRule, Comment, Status
 
 admin_urls = [
     path("", admin_views.queue, name="queue"),
@@ -26,6 +27,24 @@ class CommentsMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def comments_menu_item():
     return CommentsMenuItem("Comments", reverse("comments_admin:queue"), icon_name="comment", order=250)
+
+
+class WaitingCommentsPanel(Component):
+    """The dashboard's reminder of comments waiting for a moderator."""
+
+    name = "waiting_comments"
+    template_name = "comments/admin/home_panel.html"
+    order = 90
+
+    def get_context_data(self, parent_context):
+        waiting = Comment.objects.filter(status=Status.PENDING)
+        return {"waiting": waiting.count(), "reported": waiting.filter(flag_count__gt=0).count()}
+
+
+@hooks.register("construct_homepage_panels")
+def waiting_comments_panel(request, panels):
+    if request.user.has_perm(admin_views.PERMISSION):
+        panels.append(WaitingCommentsPanel())
 
 
 class BlockRuleViewSet(ModelViewSet):
