@@ -1,7 +1,5 @@
 """Comments for tests and the demo. Traits: ``approved``, ``held`` (the default), ``spam``, ``trashed``."""
 
-import uuid
-
 import factory
 from django.utils import timezone
 
@@ -28,4 +26,3 @@ class CommentFactory(factory.django.DjangoModelFactory):
     status = Status.PENDING
     created_at = factory.LazyFunction(timezone.now)
     ip_address = "203.0.113.10"
-    dedupe_key = factory.LazyFunction(lambda: uuid.uuid4().hex)

@@ -35,12 +35,7 @@ class CommentQuerySet(models.QuerySet):
 
 
 class Comment(models.Model):
-    """A reader's comment on an article, in plain text.
-
-    ``dedupe_key`` makes a double submit (same article, email and text in
-    the same minute) hit a unique constraint, so it is stored once even
-    when both posts arrive at the same instant on different workers.
-    """
+    """A reader's comment on an article, in plain text (see :mod:`caspian.comments.text`)."""
 
     article = models.ForeignKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies")
@@ -58,7 +53,6 @@ class Comment(models.Model):
     created_at = models.DateTimeField(db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=255, blank=True)
-    dedupe_key = models.CharField(max_length=64, unique=True)
     reply_notified = models.BooleanField(default=False)
     moderated_at = models.DateTimeField(null=True, blank=True)
     moderated_by = models.ForeignKey(

@@ -5,12 +5,11 @@ screening, so comment counts, the page cache signal and reply
 notifications cannot be forgotten by one path.
 """
 
-import hashlib
 import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -29,21 +28,20 @@ def store_new(comment):
 
     The comment is committed (as pending, or spam for a bot) before any
     rule, spam check or email runs, so nothing that fails later loses it.
-    A double submit returns the comment already stored.
+    A double submit returns the comment already stored: the check and the
+    insert happen under a lock on the article, so two copies arriving at
+    the same instant on different workers cannot both pass the check.
     """
-    comment.created_at = timezone.now()
-    earlier = _duplicate_of(comment)
-    if earlier:
-        return earlier, False
-    comment.dedupe_key = _dedupe_key(comment)
-    try:
-        with transaction.atomic():
-            comment.save(force_insert=True)
-    except IntegrityError:
-        earlier = Comment.objects.filter(dedupe_key=comment.dedupe_key).first()
-        if earlier is None:
-            raise
-        return earlier, False
+    from ..newsroom.models import ArticlePage
+
+    with transaction.atomic():
+        # A row lock on PostgreSQL; SQLite's IMMEDIATE transactions already take turns.
+        list(ArticlePage.objects.select_for_update(of=("self",)).filter(pk=comment.article_id).values("pk"))
+        comment.created_at = timezone.now()
+        earlier = _duplicate_of(comment)
+        if earlier:
+            return earlier, False
+        comment.save(force_insert=True)
     if comment.status == Status.PENDING:
         status, reason = policy.screen(comment)
         _screened(comment, status, reason)
@@ -66,12 +64,6 @@ def _duplicate_of(comment):
         .by_email(comment.author_email)
         .first()
     )
-
-
-def _dedupe_key(comment):
-    minute = int(comment.created_at.timestamp() // 60)
-    parts = [str(comment.article_id), comment.author_email.lower(), comment.body, str(minute)]
-    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
 def _screened(comment, status, reason):

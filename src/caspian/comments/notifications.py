@@ -45,7 +45,8 @@ def new_comment(comment):
             "queue_url": _absolute(reverse("comments_admin:queue")),
         },
     )
-    _send(recipients, subject, body)
+    for recipient in recipients:  # one message each: moderators don't see each other's addresses
+        _send([recipient], subject, body)
 
 
 def reply_approved(comments):
@@ -58,7 +59,12 @@ def reply_approved(comments):
     parents = Comment.objects.in_bulk([c.parent_id for c in replies])
     for reply in replies:
         parent = parents.get(reply.parent_id)
-        if not parent or not parent.notify_replies or parent.author_email.lower() == reply.author_email.lower():
+        if (
+            not parent
+            or not parent.notify_replies
+            or parent.status != "approved"  # a removed comment's author is not told of replies to it
+            or parent.author_email.lower() == reply.author_email.lower()
+        ):
             continue
         unsubscribe_url = _absolute(reverse("comments:unsubscribe", args=[unsubscribe_token(parent.author_email)]))
         body = render_to_string(
@@ -70,7 +76,8 @@ def reply_approved(comments):
                 "unsubscribe_url": unsubscribe_url,
             },
         )
-        headers = {"List-Unsubscribe": f"<{unsubscribe_url}>"}
+        # One-click unsubscribe (RFC 8058): mail programs POST to the link.
+        headers = {"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
         _send([parent.author_email], f"A reply to your comment on “{reply.article.title}”", body, headers)
     Comment.objects.filter(pk__in=[c.pk for c in replies]).update(reply_notified=True)
 

@@ -48,7 +48,6 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(db_index=True)),
                 ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
                 ('user_agent', models.CharField(blank=True, max_length=255)),
-                ('dedupe_key', models.CharField(max_length=64, unique=True)),
                 ('reply_notified', models.BooleanField(default=False)),
                 ('moderated_at', models.DateTimeField(blank=True, null=True)),
                 ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='newsroom.articlepage')),
