@@ -141,7 +141,7 @@ def test_an_article_shows_its_approved_comments_threaded_and_counted(demo_site, 
         assert card.select_one(".comment__permalink")["href"] == f"#{li['id']}"
         assert card.select_one(".comment__permalink time")["datetime"]
         assert card.select_one(".comment__text").get_text(" ", strip=True).startswith(comment["text"][:40])
-        assert card.select_one(".comment__reply")["href"] == f"?replyto={li['id'].split('-')[1]}#respond"
+        assert card.select_one(".comment__reply")["href"] == f"{path}?replyto={li['id'].split('-')[1]}#respond"
         assert card.select_one("form.comment__report button")
         website = card.select_one(".comment__author a")
         assert (website["href"] if website else "") == comment.get("website", "")
