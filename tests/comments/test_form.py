@@ -71,11 +71,21 @@ class FormTests(CommentsTestCase):
         self.assertEqual(
             errors(post(self.client, self.article, email=""))["email"], "Please enter your email address here"
         )
-        for url in ("javascript:alert(1)", "ftp://files.example.org/", "data:text/html,hi", "http://"):
+        for url in (
+            "javascript:alert(1)",
+            "ftp://files.example.org/",
+            "data:text/html,hi",
+            "http://",
+            "invoice\u202egpj.exe",
+        ):
             with self.subTest(url=url):
                 self.assertIn(
                     "starting with http:// or https://", errors(post(self.client, self.article, url=url))["url"]
                 )
+
+    def test_names_lose_direction_overrides_and_line_breaks(self):
+        post(self.client, self.article, author="Leyla\u202e\n  Mammadova")
+        self.assertEqual(Comment.objects.get().author_name, "Leyla Mammadova")
 
     def test_a_website_without_scheme_gets_https(self):
         post(self.client, self.article, url="leyla.example.org")

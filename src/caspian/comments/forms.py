@@ -1,4 +1,5 @@
 import re
+import unicodedata
 
 from django import forms
 from django.conf import settings
@@ -9,6 +10,8 @@ from . import tokens
 from .models import Comment, Status
 
 SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
+# Right-to-left overrides and isolates can make "gpj.exe" read as "exe.jpg".
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 WEBSITE_MESSAGE = "Please enter a website address starting with http:// or https://, or leave it empty."
 
 
@@ -86,7 +89,8 @@ class CommentForm(forms.Form):
         return text
 
     def clean_author(self):
-        return " ".join(self.cleaned_data["author"].split())  # one line, however it was typed
+        # One line, however it was typed, and no direction tricks.
+        return " ".join(BIDI_CONTROLS.sub("", self.cleaned_data["author"]).split())
 
     def clean_url(self):
         url = self.cleaned_data["url"].strip()
@@ -94,7 +98,9 @@ class CommentForm(forms.Form):
             return ""
         if not SCHEME.match(url):
             url = f"https://{url}"
-        if not url.lower().startswith(("http://", "https://")):
+        if not url.lower().startswith(("http://", "https://")) or any(
+            unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in url
+        ):
             raise ValidationError(WEBSITE_MESSAGE)
         try:
             URLValidator(schemes=["http", "https"])(url)

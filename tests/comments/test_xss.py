@@ -1,0 +1,579 @@
+"""Hostile input: nothing a commenter types ever comes out as markup.
+
+Every payload in ``xss_payloads.txt`` is typed into the comment text, the
+name and the website of one comment, each payload by its own reader (a
+unique email address, so no post is taken for a double submit). When the
+form refuses a field (a website that is no web address, a name over 80
+characters, a null character), the page it shows again is checked, with
+the payload in every input, and the payload is sent once more in the fields
+the form took. All of that happens once, in ``setUpTestData``: the first
+round for every payload, then the second, so a refused post shows few
+comments. Each test then looks at one place where comments are shown: the
+article page, a refused post's page, the admin moderation queue, each
+comment's admin page, the moderators' emails and the admin page their
+links open; and, for the attribute breakouts, the form's "Replying to"
+notice and a hand-filled hidden ``parent`` field.
+
+On a page, what the commenter typed must come out as text: inside the
+comments section (or the admin content) only the elements and attributes
+our templates write, and links only to http(s) addresses with our ``rel``;
+outside it, the same elements as on the page showing nothing hostile; and
+nowhere an event handler attribute or a script or data URL. Each check also
+asserts what *should* be there (the text as typed, the name, the website in
+its link), so a page that shows nothing cannot pass.
+
+Pages are parsed with Python's ``html.parser`` and also, when installed,
+with html5lib (which parses like a browser) or else lxml.
+"""
+
+import codecs
+import importlib.util
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
+from bs4.element import Comment as MarkupComment
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core import mail
+from django.template.defaultfilters import truncatechars
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from caspian.comments.factories import CommentFactory
+from caspian.comments.forms import BIDI_CONTROLS, WEBSITE_MESSAGE
+from caspian.comments.models import Comment, Status
+
+from .helpers import CommentsTestCase, finish_background_work, post
+
+PAYLOAD_FILE = Path(__file__).with_name("xss_payloads.txt")
+ESCAPED = "\\esc "
+FIELDS = ("comment", "author", "url")
+
+
+def load_payloads(path=PAYLOAD_FILE):
+    """``[(group, payload)]`` from the payload file; its header explains the format."""
+    payloads, group = [], ""
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        line = line.removesuffix("\r")
+        if line.startswith("#"):
+            if line.startswith("# ---"):
+                group = line.strip("#- ")
+            continue
+        if not line.strip():
+            continue
+        if line.startswith(ESCAPED):
+            line = codecs.decode(line[len(ESCAPED) :], "unicode_escape")
+        payloads.append((group, line))
+    return payloads
+
+
+PAYLOADS = load_payloads()
+# Python's own parser, and html5lib (which parses like a browser) or else lxml, when installed.
+PARSERS = ["html.parser"] + [name for name in ("html5lib", "lxml") if importlib.util.find_spec(name)][:1]
+
+# What our templates write, and nothing else.
+COMMENT_TAGS = {"li", "article", "header", "p", "a", "time", "div", "br", "span", "form", "input", "button", "ol"}
+COMMENT_TEXT_TAGS = {"p", "br", "a"}
+FORM_TAGS = {"div", "h2", "form", "p", "label", "span", "strong", "a", "input", "textarea", "button"}
+SECTION_ATTRIBUTES = {
+    "id", "class", "href", "rel", "datetime", "method", "action", "novalidate", "data-saved-details-cookie",
+    "data-reply-to", "data-reply-name", "type", "name", "value", "hidden", "role", "for", "rows", "cols",
+    "maxlength", "required", "autocomplete", "tabindex", "checked",
+}  # fmt: skip
+ADMIN_TAGS = {
+    "nav", "ul", "li", "a", "p", "form", "input", "button", "table", "thead", "tbody", "tr", "th", "td", "span",
+    "strong", "div", "br", "dl", "dt", "dd", "h2", "blockquote",
+}  # fmt: skip
+ADMIN_ATTRIBUTES = {
+    "id", "class", "href", "rel", "method", "action", "formaction", "type", "name", "value", "form", "scope",
+}  # fmt: skip
+# Never inside the comments section or the admin content, whatever the allow-lists above say.
+FORBIDDEN_TAGS = {"script", "style", "iframe", "object", "embed", "svg", "math", "base", "meta", "link"}
+# Attributes a browser follows (or runs) as a URL.
+URL_ATTRIBUTES = {
+    "href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "srcset", "ping",
+    "cite", "manifest", "codebase", "lowsrc", "dynsrc", "srcdoc",
+}  # fmt: skip
+BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
+COMMENT_REL = "nofollow ugc noopener"
+MARKUP_NODES = (MarkupComment, CData, Declaration, Doctype, ProcessingInstruction)
+SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
+MAIL_HEADERS = {
+    "Content-Type", "MIME-Version", "Content-Transfer-Encoding", "Subject", "From", "To", "Date", "Message-ID",
+}  # fmt: skip
+
+
+def visible(text):
+    """``text`` as a reader sees it, give or take whitespace and control characters (where parsers differ)."""
+    return "".join(c for c in text if not (c.isspace() or unicodedata.category(c) == "Cc" or c == "\ufffd"))
+
+
+def scheme_part(url):
+    """A URL attribute as a browser reads its scheme: without whitespace and control characters, in lower case."""
+    return "".join(c for c in url if not (c.isspace() or unicodedata.category(c) in ("Cc", "Cf"))).lower()
+
+
+def census(page, outside):
+    """How many of each element ``page`` has, not counting those inside ``outside``.
+
+    The masthead's weather is left out too: a background refresh puts it on
+    the page, so it may come and go between two requests.
+    """
+    left_out = [*page.select(".weather"), outside]
+    skip = {id(tag) for area in left_out for tag in [area, *area.find_all(True)]} - {id(outside)}
+    return Counter(tag.name for tag in page.find_all(True) if id(tag) not in skip)
+
+
+def stored_website(payload):
+    """What the form keeps of ``payload`` typed as the website, when it takes it."""
+    url = payload.strip()
+    return url if SCHEME.match(url) else f"https://{url}"
+
+
+@dataclass(frozen=True)
+class Post:
+    group: str
+    payload: str
+    fields: tuple  # the fields that held the payload
+    email: str
+    status: int
+    location: str = ""  # where a stored comment's reader was sent
+    page: bytes = b""  # the article page shown again with a refused post
+    errors: tuple = ()  # ...and the fields it marked
+
+
+@dataclass(frozen=True)
+class Mail:
+    subject: str
+    body: str
+    to: tuple
+    content_subtype: str
+    alternatives: int
+    attachments: int
+    content_type: str
+    multipart: bool
+    headers: frozenset
+
+
+@override_settings(
+    COMMENTS_MODERATION="post",
+    COMMENTS_RATE_LIMIT="100000/minute",
+    COMMENTS_MAX_LINKS=1000,
+    COMMENTS_SPAM_BACKEND="caspian.comments.spam.dummy.AcceptAllBackend",
+    COMMENTS_NOTIFY_MODERATORS=True,
+    EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+)
+class HostileInputTests(CommentsTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.moderator = User.objects.create_user("moderator", "moderator@caspian.example", "not-used")
+        cls.moderator.groups.add(Group.objects.get(name="Moderators"))
+        cls.chief = User.objects.create_superuser("chief", "chief@caspian.example", "not-used")
+        admin = Client()
+        admin.force_login(cls.chief)
+        # The same pages with nothing hostile on them, to compare with.
+        harmless = CommentFactory(article=cls.articles[1], author_name="Leyla", body="Good piece.")
+        cls.harmless_pk = harmless.pk
+        pages = {
+            "article": (Client().get(cls.article.url), "#comments"),
+            "queue": (admin.get(reverse("comments_admin:queue") + "?status=approved"), "#main .nice-padding"),
+            "detail": (admin.get(reverse("comments_admin:detail", args=[harmless.pk])), "#main .nice-padding"),
+            "confirm": (admin.get(reverse("comments_admin:act", args=[harmless.pk, "spam"])), "#main .nice-padding"),
+        }
+        cls.baseline = {}  # (page, parser): the elements outside the comments or the admin content
+        for name, (response, area) in pages.items():
+            for parser in PARSERS:
+                page = BeautifulSoup(response.content, parser)
+                cls.baseline[name, parser] = census(page, page.select_one(area))
+        mail.outbox = []
+        cls.posts = []
+        reader = Client()
+        attempts = [(number, group, payload, FIELDS) for number, (group, payload) in enumerate(PAYLOADS)]
+        with cls.captureOnCommitCallbacks(execute=True):
+            for round_ in (1, 2):
+                again = []
+                for number, group, payload, fields in attempts:
+                    email = f"reader-{number}-{round_}@readers.example"
+                    response = post(reader, cls.article, email=email, **dict.fromkeys(fields, payload))
+                    if response.status_code == 302:
+                        cls.posts.append(Post(group, payload, fields, email, 302, location=response["Location"]))
+                        continue
+                    marked = tuple(field_errors(BeautifulSoup(response.content, "html.parser")))
+                    cls.posts.append(
+                        Post(group, payload, fields, email, response.status_code, page=response.content, errors=marked)
+                    )
+                    taken = tuple(f for f in fields if f not in marked)
+                    if "comment" in taken and taken != fields:
+                        again.append((number, group, payload, taken))
+                attempts = again
+        finish_background_work()
+        cls.mails = [
+            Mail(
+                subject=message.subject,
+                body=message.body,
+                to=tuple(message.to),
+                content_subtype=message.content_subtype,
+                alternatives=len(getattr(message, "alternatives", None) or []),
+                attachments=len(message.attachments),
+                content_type=message.message().get_content_type(),
+                multipart=message.message().is_multipart(),
+                headers=frozenset(message.message().keys()),
+            )
+            for message in mail.outbox
+        ]
+
+    def setUp(self):
+        self.admin = Client()
+        self.admin.force_login(self.chief)
+        self.shown = {c.author_email: c for c in Comment.objects.select_related("article").exclude(pk=self.harmless_pk)}
+        self.payload_of = {sent.email: sent.payload for sent in self.posts}
+
+    # --- the payloads, and what the form made of them ----------------------------------------------------
+
+    def test_the_payload_file(self):
+        payloads = [payload for _, payload in PAYLOADS]
+        self.assertGreaterEqual(len(payloads), 120)
+        self.assertEqual([p for p, n in Counter(payloads).items() if n > 1], [], "duplicate payloads")
+        groups = Counter(group for group, _ in PAYLOADS)
+        for group in (
+            "HTML element injection",
+            "Attribute breakouts",
+            "URL contexts (aimed at the website field and at hrefs)",
+            "CSS contexts",
+            "Script-string contexts",
+            "Encoding tricks",
+            "Bare links, aimed at the linkifier",
+        ):
+            self.assertGreaterEqual(groups[group], 10, group)
+        everything = "".join(payloads)
+        for character in ("\x00", "\x01", "\t", "\n", "\r", "\x0c", "\u2028", "\u2029", "\u202e", "\ufeff", "＜"):
+            self.assertIn(character, everything)
+        self.assertIn(" javascript:alert(72)", payloads)  # a leading space survives
+        self.assertIn("\\';alert(123)//", payloads)  # outside "\esc " lines a backslash is a backslash
+        for payload in payloads:
+            self.assertTrue(visible(payload), repr(payload))
+
+    def test_each_payload_is_stored_as_typed_or_refused_with_a_message(self):
+        for sent in self.posts:
+            with self.subTest(payload=sent.payload, fields=sent.fields):
+                self.assertIn(sent.status, (302, 400))
+                if sent.status == 400:
+                    refused = set(sent.errors) - {"__all__"}
+                    self.assertTrue(refused)
+                    self.assertLessEqual(refused, set(sent.fields))
+                    # Only what the form must refuse: a null character, a name over 80 characters, a website
+                    # that is no web address.
+                    if "\x00" not in sent.payload:
+                        self.assertNotIn("comment", refused)
+                        if len(sent.payload.strip()) <= 80:
+                            self.assertNotIn("author", refused)
+                    continue
+                comment = self.shown[sent.email]
+                self.assertEqual(comment.status, Status.APPROVED)
+                self.assertEqual(sent.location, f"{self.article.url}#comment-{comment.pk}")
+                self.assertEqual(comment.body, sent.payload.strip())
+                if "author" in sent.fields:  # on one line, without direction overrides
+                    self.assertEqual(comment.author_name, " ".join(BIDI_CONTROLS.sub("", sent.payload).split()))
+                if "url" in sent.fields:
+                    self.assertEqual(comment.author_url, stored_website(sent.payload))
+                    self.assertRegex(comment.author_url, r"(?i)^https?://")
+        stored = Counter(sent.payload for sent in self.posts if sent.status == 302)
+        for _, payload in PAYLOADS:
+            with self.subTest(payload=payload):
+                self.assertEqual(stored[payload], 0 if "\x00" in payload else 1)
+        refused_websites = {s.payload for s in self.posts if s.status == 400 and "url" in s.fields}
+        for payload in ("javascript:alert(70)", "data:text/html,<script>alert(87)</script>", "//evil.example/"):
+            self.assertIn(payload, refused_websites)
+        self.assertGreater(sum(1 for s in self.posts if s.status == 302 and "url" in s.fields), 20)
+
+    # --- the article page ------------------------------------------------------------------------------
+
+    def test_the_article_page_shows_every_comment_as_text(self):
+        content = self.get(self.article).content
+        self.assertEqual(len(self.shown), len(PAYLOADS) - sum("\x00" in p for _, p in PAYLOADS))
+        for parser in PARSERS:
+            page = BeautifulSoup(content, parser)
+            items = {item.get("id"): item for item in page.select("#comments li.comment")}
+            for comment in self.shown.values():
+                with self.subTest(parser=parser, payload=self.payload_of[comment.author_email]):
+                    self.check_shown_comment(items.get(f"comment-{comment.pk}"), comment)
+            with self.subTest(parser=parser, check="the whole page"):
+                section = self.check_article_page(page, parser)
+                self.assertEqual(len(section.select("li.comment")), len(self.shown))
+
+    def test_a_refused_post_shows_the_payload_again_as_text(self):
+        refused = [sent for sent in self.posts if sent.status != 302]
+        self.assertGreater(len(refused), 50)
+        for sent in refused:
+            for parser in PARSERS:
+                with self.subTest(payload=sent.payload, fields=sent.fields, parser=parser):
+                    page = BeautifulSoup(sent.page, parser)
+                    form = self.check_article_page(page, parser).select_one("#commentform")
+                    for field in sent.fields:
+                        box = form.select_one(f"[name={field}]")
+                        typed = box.get_text() if box.name == "textarea" else box.get("value", "")
+                        self.assertEqual(visible(typed), visible(sent.payload), field)
+                    messages = field_errors(page)
+                    if "url" in messages and "\x00" not in sent.payload and len(sent.payload) <= 200:
+                        self.assertEqual(messages["url"], WEBSITE_MESSAGE)
+
+    def test_replying_to_a_name_shows_it_as_text(self):
+        """The form's "Replying to" notice (``?replyto=``) shows the name as text (the attribute breakouts)."""
+        article = self.articles[2]
+        self.take_baseline(article)
+        for sent in self.posts:
+            if sent.group != "Attribute breakouts" or sent.status != 302 or "author" not in sent.fields:
+                continue
+            name = self.shown[sent.email].author_name
+            comment = CommentFactory(article=article, approved=True, author_name=name)
+            response = self.get(f"{article.url}?replyto={comment.pk}")
+            for parser in PARSERS:
+                with self.subTest(payload=sent.payload, parser=parser):
+                    page = BeautifulSoup(response.content, parser)
+                    form = self.check_article_page(page, parser, "other article").select_one("#commentform")
+                    self.assertIsNone(form.select_one(".comment-form__replying").get("hidden"))
+                    self.assertEqual(visible(form.select_one(".comment-form__reply-name").get_text()), visible(name))
+                    self.assertEqual(form.select_one("input[name=parent]")["value"], str(comment.pk))
+
+    def test_a_tampered_hidden_field_is_shown_again_as_text(self):
+        """The reply's hidden ``parent`` field filled in by hand (with the attribute breakouts): refused, safely."""
+        self.take_baseline(self.articles[2])
+        for number, (group, payload) in enumerate(PAYLOADS):
+            if group != "Attribute breakouts":
+                continue
+            response = post(Client(), self.articles[2], parent=payload, email=f"parent-{number}@readers.example")
+            self.assertEqual(response.status_code, 400)
+            for parser in PARSERS:
+                with self.subTest(payload=payload, parser=parser):
+                    page = BeautifulSoup(response.content, parser)
+                    form = self.check_article_page(page, parser, "other article").select_one("#commentform")
+                    shown_again = form.select_one("input[name=parent]").get("value", "")
+                    self.assertIn(visible(shown_again), ("", visible(payload)))  # as typed, or emptied
+                    self.assertTrue(field_errors(page).get("__all__"))
+        self.assertFalse(Comment.objects.filter(article=self.articles[2]).exists())
+
+    def take_baseline(self, article):
+        """The elements outside the comments section of ``article``, now that its cards count our comments."""
+        content = self.get(article).content
+        for parser in PARSERS:
+            page = BeautifulSoup(content, parser)
+            self.baseline["other article", parser] = census(page, page.select_one("#comments"))
+
+    def check_article_page(self, page, parser, baseline="article"):
+        """The checks for a whole article page; returns its comments section."""
+        sections = page.select("#comments")
+        self.assertEqual(len(sections), 1)
+        section = sections[0]
+        self.assertEqual(section.name, "section")
+        self.check_whole_page(page)
+        self.assertEqual(census(page, section), self.baseline[baseline, parser])
+        self.check_area(section, COMMENT_TAGS | FORM_TAGS, SECTION_ATTRIBUTES)
+        ids = Counter(tag["id"] for tag in section.find_all(id=True))
+        self.assertEqual([i for i, n in ids.items() if n > 1], [], "duplicate ids")
+        for comments in section.select(":scope > ol.comment-list"):
+            self.check_area(comments, COMMENT_TAGS, SECTION_ATTRIBUTES)
+        for text in section.select(".comment__text"):
+            self.check_comment_text(text)
+        self.check_area(section.select_one("#respond"), FORM_TAGS, SECTION_ATTRIBUTES)
+        for form in section.select("form"):
+            self.assertRegex(form["action"], r"^/comments/(post|\d+/report)/")
+        return section
+
+    def check_shown_comment(self, item, comment):
+        """One comment on the article page: its name, website and text as typed, in our markup only."""
+        self.assertIsNotNone(item)
+        self.assertEqual(item.name, "li")
+        self.check_whole_page(item)
+        self.check_area(item, COMMENT_TAGS, SECTION_ATTRIBUTES)
+        self.check_comment_text(item.select_one(".comment__text"))
+        author = item.select_one(".comment__author")
+        self.assertEqual(visible(author.get_text()), visible(comment.author_name))
+        link = author.select_one("a")
+        if comment.author_url:
+            self.assertEqual(link["href"], comment.author_url)
+            self.assertEqual(" ".join(link["rel"]), COMMENT_REL)
+        else:
+            self.assertIsNone(link)
+        reply = item.select_one("a.comment__reply")
+        self.assertEqual(visible(reply["data-reply-name"]), visible(comment.author_name))
+        self.assertEqual(reply["data-reply-to"], str(comment.pk))
+        self.assertEqual(visible(self.typed_text(item.select_one(".comment__text"))), visible(comment.body))
+
+    # --- the admin -------------------------------------------------------------------------------------
+
+    def test_the_moderation_queue_shows_every_comment_as_text(self):
+        shown = {c.pk: c for c in self.shown.values()}
+        listed = Counter()
+        number, last = 1, 1
+        while number <= last:
+            response = self.admin.get(reverse("comments_admin:queue") + f"?status=approved&p={number}")
+            self.assertEqual(response.status_code, 200)
+            for parser in PARSERS:
+                page = BeautifulSoup(response.content, parser)
+                for box in page.select("#main input[type=checkbox][name=comment]"):
+                    comment = shown[int(box["value"])]
+                    listed[comment.pk] += 1
+                    with self.subTest(parser=parser, payload=self.payload_of[comment.author_email]):
+                        self.check_queue_row(box, comment)
+                with self.subTest(parser=parser, check=f"the whole page {number}"):
+                    self.check_admin_page(page, parser, "queue")
+                pages = re.search(r"Page \d+ of (\d+)", page.get_text())
+                last = max(last, int(pages.group(1)) if pages else 1)
+            number += 1
+        self.assertEqual(listed, Counter({pk: len(PARSERS) for pk in shown}))
+
+    def check_queue_row(self, box, comment):
+        """One comment in the queue: its name and the start of its text, in our markup only."""
+        self.assertEqual(visible(box["aria-label"]), visible(f"Select the comment by {comment.author_name}"))
+        row = box.find_parent("tr")
+        self.check_whole_page(row)
+        self.check_area(row, ADMIN_TAGS, ADMIN_ATTRIBUTES)
+        excerpt = row.select_one("td.comment-excerpt")
+        self.assertEqual(excerpt.select_one("a")["href"], reverse("comments_admin:detail", args=[comment.pk]))
+        self.assertEqual(visible(excerpt.select_one("a strong").get_text()), visible(comment.author_name))
+        self.assertEqual(
+            visible(excerpt.select_one(":scope > div").get_text()), visible(truncatechars(comment.body, 240))
+        )
+
+    def test_each_comments_admin_page_shows_it_as_text(self):
+        for comment in self.shown.values():
+            response = self.admin.get(reverse("comments_admin:detail", args=[comment.pk]))
+            self.assertEqual(response.status_code, 200)
+            for parser in PARSERS:
+                with self.subTest(parser=parser, payload=self.payload_of[comment.author_email]):
+                    page = BeautifulSoup(response.content, parser)
+                    content = self.check_admin_page(page, parser, "detail")
+                    fields = {dt.get_text(): dt.find_next_sibling("dd") for dt in content.select("dl > dt")}
+                    self.assertEqual(visible(fields["Name"].get_text()), visible(comment.author_name))
+                    self.assertEqual(fields["Email"].get_text(), comment.author_email)
+                    website = fields["Website"].select_one("a")
+                    if comment.author_url:
+                        self.assertEqual(website["href"], comment.author_url)
+                        self.assertEqual(visible(website.get_text()), visible(comment.author_url))
+                        self.assertEqual(" ".join(website["rel"]), "nofollow ugc noopener noreferrer")
+                    else:
+                        self.assertIsNone(website)
+                        self.assertEqual(fields["Website"].get_text(), "none")
+                    text = content.select_one(".comment-text")
+                    self.assertEqual(visible(self.typed_text(text)), visible(comment.body))
+                    subtitle = page.select_one("#main h1 .w-header__subtitle")
+                    self.assertEqual(visible(subtitle.get_text()), visible(comment.author_name))
+                    self.assertIn(visible(comment.author_name), visible(page.title.get_text()))
+
+    def test_the_page_each_email_links_to_shows_the_comment_as_text(self):
+        """A moderator follows "Mark as spam" from the email: the page that asks shows the comment as text."""
+        for comment in self.shown.values():
+            path = reverse("comments_admin:act", args=[comment.pk, "spam"])
+            message = next(m for m in self.mails if f" <{comment.author_email}> wrote on “" in m.body)
+            self.assertIn(f"\nMark as spam: {settings.BASE_URL}{path}\n", message.body)
+            response = self.admin.get(path)
+            self.assertEqual(response.status_code, 200)
+            for parser in PARSERS:
+                with self.subTest(parser=parser, payload=self.payload_of[comment.author_email]):
+                    page = BeautifulSoup(response.content, parser)
+                    content = self.check_admin_page(page, parser, "confirm")
+                    self.assertEqual(visible(content.select_one("p > strong").get_text()), visible(comment.author_name))
+                    quote = content.select_one("blockquote")
+                    self.assertLessEqual({tag.name for tag in quote.find_all(True)}, {"p", "br"})
+                    self.assertEqual(visible(quote.get_text()), visible(comment.body))
+
+    def check_admin_page(self, page, parser, baseline):
+        """The checks for a whole admin page; returns its content (what our template writes)."""
+        self.check_whole_page(page)
+        contents = page.select("#main .nice-padding")
+        self.assertEqual(len(contents), 1)
+        content = contents[0]
+        self.assertEqual(census(page, content), self.baseline[baseline, parser])
+        self.check_area(content, ADMIN_TAGS, ADMIN_ATTRIBUTES | {"style"})
+        for tag in content.find_all(style=True):  # only our own, on the tabs
+            self.assertEqual(tag.parent.get("class"), ["comment-tabs"])
+        for text in content.select(".comment-text"):
+            self.check_comment_text(text)
+        return content
+
+    # --- the moderators' emails ------------------------------------------------------------------------
+
+    def test_the_moderators_emails_are_plain_text(self):
+        self.assertEqual(len(self.mails), len(self.shown))
+        for comment in self.shown.values():
+            with self.subTest(payload=self.payload_of[comment.author_email]):
+                found = [m for m in self.mails if f" <{comment.author_email}> wrote on “" in m.body]
+                self.assertEqual(len(found), 1)
+                message = found[0]
+                self.assertEqual(message.to, (self.moderator.email,))
+                self.assertEqual(message.subject, f"New comment on “{comment.article.title}”")
+                self.assertNotIn("\n", message.subject)
+                self.assertNotIn("\r", message.subject)
+                self.assertEqual((message.content_subtype, message.content_type), ("plain", "text/plain"))
+                self.assertEqual((message.alternatives, message.attachments, message.multipart), (0, 0, False))
+                self.assertLessEqual(message.headers, MAIL_HEADERS)
+                # As typed, not escaped for HTML (which would mean it was made for an HTML viewer).
+                self.assertTrue(message.body.startswith(f"{comment.author_name} <{comment.author_email}> wrote on"))
+                self.assertIn(f"”:\n\n{comment.body}\n\nWebsite: {comment.author_url or 'none'}\n", message.body)
+
+    # --- checks ----------------------------------------------------------------------------------------
+
+    def check_whole_page(self, page):
+        """Anywhere on the page (or in a part of it): no event handler attribute, no script or data URL."""
+        for tag in page.find_all(True):
+            for name, value in tag.attrs.items():
+                self.assertFalse(name.lower().startswith("on"), f"<{tag.name} {name}=…>")
+                if name.lower() in URL_ATTRIBUTES:
+                    for url in value if isinstance(value, list) else [value]:
+                        self.assertFalse(scheme_part(url).startswith(BAD_SCHEMES), f"<{tag.name} {name}={url!r}>")
+
+    def check_area(self, area, tags, attributes):
+        """Inside ``area``: only these elements and attributes, no forbidden element, no comment or CDATA."""
+        for tag in area.find_all(True):
+            if tag.name in FORBIDDEN_TAGS or tag.name not in tags:
+                self.fail(f"<{tag.name}> where only {sorted(tags)} belong: {str(tag)[:200]!r}")
+            for name in tag.attrs:
+                self.assertTrue(name in attributes or name.startswith("aria-"), f"<{tag.name} {name}=…>")
+        for node in area.descendants:
+            if isinstance(node, MARKUP_NODES):
+                self.fail(f"{type(node).__name__} in the markup: {str(node)[:200]!r}")
+
+    def check_comment_text(self, text):
+        """A comment text as shown: paragraphs, line breaks and our links to web addresses, nothing else."""
+        self.check_area(text, COMMENT_TEXT_TAGS, {"href", "rel"})
+        for tag in text.find_all(True):
+            self.assertEqual(set(tag.attrs), {"href", "rel"} if tag.name == "a" else set())
+        for link in text.select("a"):
+            self.assertEqual(" ".join(link["rel"]), COMMENT_REL)
+            self.assertRegex(link["href"], r"(?i)^https?://[^\s\"'<>`]+$")
+            self.assertEqual([type(node) for node in link.contents], [NavigableString])
+
+    def typed_text(self, text):
+        """A comment text as typed: a link label cut short (…) gets its whole address back."""
+        parts = []
+        for node in text.descendants:
+            if isinstance(node, Tag) and node.name == "a":
+                label, href = node.get_text(), node["href"]
+                address = href if label[:4].lower() == "http" else href.removeprefix("http://")
+                if label.endswith("…") and label != address:
+                    self.assertTrue(address.startswith(label[:-1]), (label, address))
+                else:
+                    self.assertEqual(label, address)
+                parts.append(address)
+            elif type(node) is NavigableString and node.parent.name != "a":
+                parts.append(str(node))
+        return "".join(parts)
+
+
+def field_errors(page):
+    """The messages beside each field of a refused post, by field name (and ``__all__`` at the top)."""
+    found = {
+        error["id"].removeprefix("id_").removesuffix("_error"): error
+        for error in page.select("#commentform .field-error")
+    }
+    found = {name: error.get_text(" ", strip=True) for name, error in found.items()}
+    top = page.select_one("#commentform .form-errors")
+    if top:
+        found["__all__"] = top.get_text(" ", strip=True)
+    return found
