@@ -102,6 +102,12 @@ def test_bad_values_say_what_to_do(tmp_path):
     assert code and "expected a whole number" in error
     code, error = settings_with({**home, "CASPIAN_LOG_LEVEL": "chatty"})
     assert code and "use DEBUG, INFO, WARNING or ERROR" in error
+    code, error = settings_with({**home, "COMMENTS_MODERATION": "none"})
+    assert code and "use 'pre', 'post' or 'trusted'" in error
+    code, error = settings_with({**home, "COMMENTS_RATE_LIMIT": "5 per minute"})
+    assert code and "e.g. 5/minute" in error
+    code, error = settings_with({**home, "COMMENTS_MAX_DEPTH": "0"})
+    assert code and "use 1 (no replies nested) or more" in error
 
 
 def test_images_from_a_media_cdn_are_allowed_by_the_policy(tmp_path):

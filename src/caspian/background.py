@@ -9,8 +9,10 @@ instead.
 import logging
 import threading
 import time
+from importlib import import_module
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections
 
 logger = logging.getLogger(__name__)
@@ -41,10 +43,20 @@ HOUSEKEEPING_SECONDS = 3600
 
 def queue_housekeeping():
     """Queue each housekeeping job once (the worker calls this at start and then hourly)."""
-    from importlib import import_module
-
     for module, name in HOUSEKEEPING:
         getattr(import_module(module), name).enqueue()
+
+
+def housekeep_if_due():
+    """Queue the housekeeping jobs if nobody has in the last hour.
+
+    For sites without `caspian worker` (the embedded default, where tasks
+    run inline: the jobs are single indexed UPDATEs, done in a moment): the
+    comment views call this, so old IP addresses are forgotten on time
+    wherever comments come and go. One cache ``add`` when not due.
+    """
+    if cache.add("caspian:housekeeping-queued", True, timeout=HOUSEKEEPING_SECONDS):
+        queue_housekeeping()
 
 
 def start_housekeeping_timer():

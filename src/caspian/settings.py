@@ -13,6 +13,7 @@ finds them all in this file and checks).
 import os
 import re
 import secrets
+from email.utils import formataddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -300,6 +301,8 @@ COMMENTS_RATE_LIMIT = env("COMMENTS_RATE_LIMIT", "5/minute")
 if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", COMMENTS_RATE_LIMIT):
     raise ImproperlyConfigured(f"COMMENTS_RATE_LIMIT={COMMENTS_RATE_LIMIT!r}: use a count per period, e.g. 5/minute.")
 COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 5)
+if COMMENTS_MAX_DEPTH < 1:
+    raise ImproperlyConfigured(f"COMMENTS_MAX_DEPTH={COMMENTS_MAX_DEPTH}: use 1 (no replies nested) or more.")
 COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)
 COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
 COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 30)
@@ -311,6 +314,8 @@ COMMENTS_NOTIFY_MODERATORS = env_bool("COMMENTS_NOTIFY_MODERATORS", True)
 COMMENTS_SPAM_BACKEND = env("COMMENTS_SPAM_BACKEND", "caspian.comments.spam.heuristic.HeuristicBackend")
 COMMENTS_AKISMET_URL = env("COMMENTS_AKISMET_URL", "https://rest.akismet.com").rstrip("/")
 COMMENTS_AKISMET_KEY = env("COMMENTS_AKISMET_KEY", "")
+# A comment refused for a missing CSRF cookie comes back with its text kept.
+CSRF_FAILURE_VIEW = "caspian.comments.views.csrf_failure"
 
 # Email: printed to the console until an SMTP server is configured.
 EMAIL_HOST = env("EMAIL_HOST")
@@ -324,7 +329,7 @@ if EMAIL_HOST:
     EMAIL_TIMEOUT = 10
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"{WAGTAIL_SITE_NAME} <noreply@{_base.hostname}>")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", formataddr((WAGTAIL_SITE_NAME, f"noreply@{_base.hostname}")))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOG_LEVEL = env("CASPIAN_LOG_LEVEL", "INFO").upper()

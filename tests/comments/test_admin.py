@@ -16,7 +16,7 @@ QUEUE = reverse("comments_admin:queue")
 class ModeratorTestCase(CommentsTestCase):
     def setUp(self):
         self.moderator = get_user_model().objects.create_user("moderator", "mod@example.org", "pw")
-        self.moderator.groups.add(Group.objects.get(name="Moderators"))
+        self.moderator.groups.add(Group.objects.get(name="Comment moderators"))
         self.client.force_login(self.moderator)
 
 
@@ -134,10 +134,10 @@ class PermissionTests(CommentsTestCase):
         client.post(QUEUE, {"action": "approve", "comment": [str(comment.pk)]})
         self.assertEqual(Comment.objects.get().status, Status.PENDING)
 
-    def test_the_moderators_role_holds_comments_and_nothing_else(self):
+    def test_the_comment_moderators_role_holds_comments_and_nothing_else(self):
         from wagtail.models import GroupCollectionPermission, GroupPagePermission
 
-        group = Group.objects.get(name="Moderators")
+        group = Group.objects.get(name="Comment moderators")
         self.assertFalse(GroupPagePermission.objects.filter(group=group).exists())
         self.assertFalse(GroupCollectionPermission.objects.filter(group=group).exists())
         codenames = sorted(group.permissions.values_list("codename", flat=True))

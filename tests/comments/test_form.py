@@ -7,7 +7,7 @@ from caspian.comments.models import Comment, Status
 from caspian.newsroom.models import ArticlePage
 
 from ..newsroom.scenario import html
-from .helpers import CommentsTestCase, errors, form_token, post
+from .helpers import CommentsTestCase, errors, post
 
 
 class FormTests(CommentsTestCase):
@@ -86,6 +86,18 @@ class FormTests(CommentsTestCase):
     def test_names_lose_direction_overrides_and_line_breaks(self):
         post(self.client, self.article, author="Leyla\u202e\n  Mammadova")
         self.assertEqual(Comment.objects.get().author_name, "Leyla Mammadova")
+        response = post(self.client, self.article, author="\u202e\u2066 ", comment="Nameless.")
+        self.assertEqual(errors(response)["author"], "Please enter your name here")
+
+    def test_a_website_made_longer_by_its_scheme_is_still_measured(self):
+        response = post(self.client, self.article, url="example.org/" + "a" * 188)  # 200, then 208 with https://
+        self.assertEqual(errors(response)["url"], "Please shorten the website address to 200 characters or fewer.")
+        self.assertEqual(Comment.objects.count(), 0)
+
+    @override_settings(COMMENTS_MAX_LENGTH=20)
+    def test_line_breaks_count_once_as_the_browser_counts_them(self):
+        self.assertEqual(post(self.client, self.article, comment="0123456789\r\n012345678").status_code, 302)
+        self.assertEqual(Comment.objects.get().body, "0123456789\n012345678")
 
     def test_a_website_without_scheme_gets_https(self):
         post(self.client, self.article, url="leyla.example.org")
@@ -143,10 +155,24 @@ class FormTests(CommentsTestCase):
         ArticlePage.objects.get(pk=self.article.pk).unpublish()
         self.assertEqual(post(self.client, self.article).status_code, 404)
 
-    def test_post_without_csrf_token_is_refused(self):
+
+class CsrfFailureTests(CommentsTestCase):
+    def test_a_comment_refused_for_a_missing_cookie_comes_back_with_its_text(self):
         from django.test import Client
 
-        strict = Client(enforce_csrf_checks=True)
-        response = strict.post(f"/comments/post/{self.article.pk}/", {"comment": "x", "form_token": form_token()})
+        from .helpers import comment_data
+
+        response = Client(enforce_csrf_checks=True).post(f"/comments/post/{self.article.pk}/", comment_data())
         self.assertEqual(response.status_code, 403)
+        self.assertIn("this site needs a cookie to accept comments", errors(response)["__all__"])
+        form = html(response).select_one("#commentform")
+        self.assertIn("Aktau last spring", form.select_one("textarea").get_text())
+        self.assertTrue(form.select_one("input[name=csrfmiddlewaretoken]")["value"])  # ready to send again
         self.assertEqual(Comment.objects.count(), 0)
+
+    def test_other_forms_get_djangos_own_answer(self):
+        from django.test import Client
+
+        response = Client(enforce_csrf_checks=True).post(f"/comments/{self.article.pk}/report/")
+        self.assertEqual(response.status_code, 403)
+        self.assertIn(b"CSRF verification failed", response.content)

@@ -108,6 +108,12 @@ class ReportTests(CommentsTestCase):
         self.assertNotIn(comment.body, self.get(self.article).content.decode())
         self.assertEqual(ArticlePage.objects.get(pk=self.article.pk).comment_count, 0)
 
+        # A moderator approves it again: the reports so far are answered, new ones count afresh.
+        moderation.set_status([comment.pk], Status.APPROVED)
+        self.report(comment, "192.0.2.4")
+        comment.refresh_from_db()
+        self.assertEqual((comment.status, comment.flag_count, comment.reason), (Status.APPROVED, 1, ""))
+
     def test_only_shown_comments_can_be_reported(self):
         self.assertEqual(self.report(self.comment(held=True), "192.0.2.1").status_code, 404)
         self.assertEqual(self.client.get(f"/comments/{self.comment(approved=True).pk}/report/").status_code, 405)
@@ -193,3 +199,17 @@ class RetentionTests(CommentsTestCase):
         self.assertEqual((old.ip_address, old.user_agent), (None, ""))
         self.assertEqual(recent.ip_address, "203.0.113.10")
         self.assertEqual(Comment.objects.count(), 2)  # the comments stay
+
+
+class EmbeddedHousekeepingTests(CommentsTestCase):
+    """Without a worker, the comment views see to it that old IP addresses are forgotten."""
+
+    def test_posting_a_comment_forgets_old_addresses_at_most_hourly(self):
+        old = self.comment(created_at=timezone.now() - timedelta(days=45))
+        post(self.client, self.article)
+        old.refresh_from_db()
+        self.assertIsNone(old.ip_address)
+        older = self.comment(created_at=timezone.now() - timedelta(days=60))
+        post(self.client, self.article, comment="Within the hour: no housekeeping again.")
+        older.refresh_from_db()
+        self.assertEqual(older.ip_address, "203.0.113.10")

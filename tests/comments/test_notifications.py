@@ -82,10 +82,10 @@ class NewCommentEmailTests(NotificationTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.mina = cls.make_user("mina", "mina@newsroom.example", "Moderators")
-        cls.omar = cls.make_user("omar", "omar@newsroom.example", "Moderators", "Editors")
-        cls.make_user("gone", "gone@newsroom.example", "Moderators", is_active=False)
-        cls.make_user("no-email", "", "Moderators")
+        cls.mina = cls.make_user("mina", "mina@newsroom.example", "Comment moderators")
+        cls.omar = cls.make_user("omar", "omar@newsroom.example", "Comment moderators", "Editors")
+        cls.make_user("gone", "gone@newsroom.example", "Comment moderators", is_active=False)
+        cls.make_user("no-email", "", "Comment moderators")
         cls.make_user("editor", "editor@newsroom.example", "Editors")
         cls.make_user("reader", "reader@example.org")
         get_user_model().objects.create_superuser("boss", "boss@newsroom.example", "pw")
@@ -110,10 +110,11 @@ class NewCommentEmailTests(NotificationTestCase):
         self.assertEqual(message.get_content_type(), "text/plain")
         self.assertFalse(message.is_multipart())
         body = self.text(message)
-        self.assertIn(f"Rustam Aliyev <rustam@example.org> wrote on “{self.article.title}”:", body)
-        self.assertIn("Tom & Jerry's <b>ferry</b> figures\nare wrong.", body)  # as written: plain text, not HTML
+        self.assertTrue(body.startswith(f"A comment is waiting for approval on “{self.article.title}”."))
+        self.assertIn("Rustam Aliyev <rustam@example.org> wrote (quoted as received):", body)
+        # As written (plain text, not HTML), quoted so it cannot pass for our own lines.
+        self.assertIn("> Tom & Jerry's <b>ferry</b> figures\n> are wrong.", body)
         self.assertIn("IP address: 198.51.100.7", body)
-        self.assertIn("Status: waiting for approval", body)
         self.assertIn(f"Approve: {BASE_URL}/admin/comments/{comment.pk}/approve/\n", body)
         self.assertIn(f"Mark as spam: {BASE_URL}/admin/comments/{comment.pk}/spam/\n", body)
         self.assertIn(f"Article: {self.article.get_full_url()}\n", body)
@@ -125,7 +126,7 @@ class NewCommentEmailTests(NotificationTestCase):
         [(_, message), _] = self.received(2)
         self.assertEqual(self.header(message, "Subject"), f"New comment on “{self.article.title}”")
         body = self.text(message)
-        self.assertIn("Status: shown on the article", body)
+        self.assertTrue(body.startswith(f"A new comment is shown on “{self.article.title}”."))
         self.assertIn(f"Mark as spam: {BASE_URL}/admin/comments/{comment.pk}/spam/", body)
         self.assertNotIn("/approve/", body)
 
@@ -142,7 +143,7 @@ class NewCommentEmailTests(NotificationTestCase):
         self.assert_nothing_sent()
 
     def test_spam_is_not_announced(self):
-        bot = self.post_comment(address="http://cheap-watches.example/")
+        bot = self.post_comment(homepage="http://cheap-watches.example/")
         self.assertEqual(bot.status, Status.SPAM)
         self.assert_nothing_sent()
 
@@ -152,7 +153,7 @@ class NewCommentEmailTests(NotificationTestCase):
         self.assert_nothing_sent()
 
     def test_nobody_to_tell_sends_nothing(self):
-        Group.objects.get(name="Moderators").user_set.clear()
+        Group.objects.get(name="Comment moderators").user_set.clear()
         self.post_comment()
         self.assert_nothing_sent()
 
@@ -178,7 +179,7 @@ class ModerationLinkTests(NotificationTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.moderator = cls.make_user("mina", "mina@newsroom.example", "Moderators")
+        cls.moderator = cls.make_user("mina", "mina@newsroom.example", "Comment moderators")
 
     def setUp(self):
         response = self.run_and_send(post, self.client, self.article, author="Rustam Aliyev")
@@ -255,7 +256,7 @@ class ReplyEmailTests(NotificationTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.moderator = cls.make_user("mina", "", "Moderators")  # no address: never emailed
+        cls.moderator = cls.make_user("mina", "", "Comment moderators")  # no address: never emailed
 
     def setUp(self):
         # Leyla's comment, asking to hear about replies, approved by a moderator.
@@ -293,7 +294,7 @@ class ReplyEmailTests(NotificationTestCase):
         body = self.text(message)
         self.assertIn("Hello Leyla Mammadova,", body)
         self.assertIn(f"Rustam Aliyev replied to your comment on “{self.article.title}”:", body)
-        self.assertIn(reply.body, body)
+        self.assertIn(f"> {reply.body}", body)
         self.assertIn(f"Read it and reply: {self.article.get_full_url()}#comment-{reply.pk}\n", body)
         self.assertNotIn("rustam@example.org", body)  # a commenter's address is never shown to another
 
@@ -311,7 +312,7 @@ class ReplyEmailTests(NotificationTestCase):
 
     def test_approving_from_the_admin_sends_it_too(self):
         reply = self.reply()
-        moderator = self.make_user("omar", "", "Moderators")
+        moderator = self.make_user("omar", "", "Comment moderators")
         self.client.force_login(moderator)
         response = self.run_and_send(self.client.post, reverse("comments_admin:act", args=[reply.pk, "approve"]))
         self.assertEqual(response.status_code, 302)
@@ -355,9 +356,9 @@ class ReplyEmailTests(NotificationTestCase):
         messages = self.received(3)
         self.assertEqual([recipients for recipients, _ in messages], [["leyla@example.org"]] * 3)
         bodies = sorted(
-            next(line for line in self.text(m).splitlines() if line.startswith("Reply")) for _, m in messages
+            next(line for line in self.text(m).splitlines() if line.startswith("> Reply")) for _, m in messages
         )
-        self.assertEqual(bodies, ["Reply number 0.", "Reply number 1.", "Reply number 2."])
+        self.assertEqual(bodies, ["> Reply number 0.", "> Reply number 1.", "> Reply number 2."])
 
     def test_a_mail_server_that_is_down_does_not_undo_the_approval(self):
         reply = self.reply()

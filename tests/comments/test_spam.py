@@ -68,6 +68,16 @@ class AkismetTests(CommentsTestCase):
                 self.assertIn("check it by hand", comment.reason)
                 DBTaskResult.objects.all().delete()
 
+    def test_a_moderator_acting_while_the_service_is_asked_wins(self):
+        comment = self.post_and_queue()
+        in_flight = Comment.objects.get(pk=comment.pk)  # what the worker loaded before asking
+        moderation.set_status([comment.pk], Status.TRASH)
+        moderation.set_status([comment.pk], Status.APPROVED)
+        moderation.apply_verdict(in_flight, spam.Verdict.SPAM)
+        comment.refresh_from_db()
+        self.assertEqual((comment.status, comment.spam_verdict), (Status.APPROVED, SpamVerdict.SPAM))
+        self.assertEqual(ArticlePage.objects.get(pk=self.article.pk).comment_count, 1)
+
     def test_the_service_never_overrides_a_moderator_or_approves(self):
         self.akismet.mode = "spam"
         comment = self.post_and_queue()
@@ -111,3 +121,15 @@ class HeuristicTests(CommentsTestCase):
 
     def test_a_web_address_as_name_is_unsure(self):
         self.assertIs(self.check(author_name="www.cheap.example"), spam.Verdict.UNSURE)
+
+
+class ConfigurationCheckTests(CommentsTestCase):
+    def test_a_spam_backend_that_cannot_be_imported_is_found_at_startup(self):
+        from django.core.checks import run_checks
+
+        with override_settings(COMMENTS_SPAM_BACKEND="caspian.comments.spam.nowhere.Backend"):
+            [error] = [m for m in run_checks() if m.id == "caspian.comments.E001"]
+        self.assertIn("COMMENTS_SPAM_BACKEND='caspian.comments.spam.nowhere.Backend' cannot be imported", error.msg)
+        with override_settings(COMMENTS_SPAM_BACKEND="caspian.comments.spam.akismet.AkismetBackend"):
+            self.assertIn("caspian.comments.W001", [m.id for m in run_checks()])
+        self.assertEqual([m for m in run_checks() if m.id.startswith("caspian.comments")], [])

@@ -61,15 +61,22 @@ class ThreadTests(CommentsTestCase):
         self.assertIsNone(page.select_one(f"#comment-{chain[2].pk} > article .comment__reply"))
 
     def test_default_depth_is_five(self):
-        roots = threads(self.make_chain(7))
-        depths, node = [], roots[0]
-        while True:
-            depths.append(node.depth)
-            if not node.shown_replies:
-                break
-            node = node.shown_replies[0]
-        self.assertEqual(depths, [1, 2, 3, 4, 5])
-        self.assertEqual([c.depth for c in node.shown_under.shown_replies], [5, 5, 5])
+        chain = self.make_chain(7)
+        top_level = threads(chain)
+        self.assertEqual([c.depth for c in chain], [1, 2, 3, 4, 5, 5, 5])
+        self.assertEqual(top_level, [chain[0]])
+        self.assertEqual(chain[3].shown_replies, chain[4:])
+
+    def test_a_reply_dated_before_its_parent_still_nests(self):
+        parent = self.comment(approved=True, created_at=self.now)
+        reply = self.comment(approved=True, parent=parent, created_at=self.now - timedelta(minutes=5))
+        top_level = threads([reply, parent])
+        self.assertEqual((top_level, parent.shown_replies), ([parent], [reply]))
+
+    def test_one_level_shows_every_comment_flat_in_conversation_order(self):
+        chain = self.make_chain(3)
+        self.assertEqual(threads(chain, max_depth=1), chain)
+        self.assertEqual({c.can_reply for c in chain}, {False})
 
     def test_a_reply_to_a_removed_comment_moves_to_the_top(self):
         parent = self.comment(trashed=True)

@@ -129,6 +129,11 @@ def census(page, outside):
     return Counter(tag.name for tag in page.find_all(True) if id(tag) not in skip)
 
 
+def as_stored(text):
+    """A comment's text as the form keeps it: trimmed, with line breaks as ``\\n``."""
+    return text.strip().replace("\r\n", "\n").replace("\r", "\n")
+
+
 def stored_website(payload):
     """What the form keeps of ``payload`` typed as the website, when it takes it."""
     url = payload.strip()
@@ -173,7 +178,7 @@ class HostileInputTests(CommentsTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.moderator = User.objects.create_user("moderator", "moderator@caspian.example", "not-used")
-        cls.moderator.groups.add(Group.objects.get(name="Moderators"))
+        cls.moderator.groups.add(Group.objects.get(name="Comment moderators"))
         cls.chief = User.objects.create_superuser("chief", "chief@caspian.example", "not-used")
         admin = Client()
         admin.force_login(cls.chief)
@@ -277,7 +282,7 @@ class HostileInputTests(CommentsTestCase):
                 comment = self.shown[sent.email]
                 self.assertEqual(comment.status, Status.APPROVED)
                 self.assertEqual(sent.location, f"{self.article.url}#comment-{comment.pk}")
-                self.assertEqual(comment.body, sent.payload.strip())
+                self.assertEqual(comment.body, as_stored(sent.payload))
                 if "author" in sent.fields:  # on one line, without direction overrides
                     self.assertEqual(comment.author_name, " ".join(BIDI_CONTROLS.sub("", sent.payload).split()))
                 if "url" in sent.fields:
@@ -470,7 +475,7 @@ class HostileInputTests(CommentsTestCase):
         """A moderator follows "Mark as spam" from the email: the page that asks shows the comment as text."""
         for comment in self.shown.values():
             path = reverse("comments_admin:act", args=[comment.pk, "spam"])
-            message = next(m for m in self.mails if f" <{comment.author_email}> wrote on “" in m.body)
+            message = next(m for m in self.mails if f" <{comment.author_email}> wrote (quoted" in m.body)
             self.assertIn(f"\nMark as spam: {settings.BASE_URL}{path}\n", message.body)
             response = self.admin.get(path)
             self.assertEqual(response.status_code, 200)
@@ -503,7 +508,7 @@ class HostileInputTests(CommentsTestCase):
         self.assertEqual(len(self.mails), len(self.shown))
         for comment in self.shown.values():
             with self.subTest(payload=self.payload_of[comment.author_email]):
-                found = [m for m in self.mails if f" <{comment.author_email}> wrote on “" in m.body]
+                found = [m for m in self.mails if f" <{comment.author_email}> wrote (quoted" in m.body]
                 self.assertEqual(len(found), 1)
                 message = found[0]
                 self.assertEqual(message.to, (self.moderator.email,))
@@ -514,8 +519,15 @@ class HostileInputTests(CommentsTestCase):
                 self.assertEqual((message.alternatives, message.attachments, message.multipart), (0, 0, False))
                 self.assertLessEqual(message.headers, MAIL_HEADERS)
                 # As typed, not escaped for HTML (which would mean it was made for an HTML viewer).
-                self.assertTrue(message.body.startswith(f"{comment.author_name} <{comment.author_email}> wrote on"))
-                self.assertIn(f"”:\n\n{comment.body}\n\nWebsite: {comment.author_url or 'none'}\n", message.body)
+                # As typed (quoted, line by line), not escaped for HTML (which would mean it was made for a browser).
+                quoted = "\n".join(f"> {line}".rstrip() for line in comment.body.splitlines())
+                self.assertIn(
+                    f"\n{comment.author_name} <{comment.author_email}> wrote (quoted as received):\n\n{quoted}\n\n"
+                    f"Website: {comment.author_url or 'none'}\n",
+                    message.body,
+                )
+                # The moderator's own links come before anything the commenter wrote.
+                self.assertLess(message.body.index("Mark as spam:"), message.body.index(" wrote (quoted"))
 
     # --- checks ----------------------------------------------------------------------------------------
 

@@ -9,7 +9,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import permission_required
 
+from ..background import housekeep_if_due
 from . import moderation
+from .display import to_int
 from .models import Comment, Status
 
 PERMISSION = "comments.moderate_comment"
@@ -36,11 +38,12 @@ def queue(request):
     status = request.GET.get("status", Status.PENDING)
     if status not in Status.values:
         status = Status.PENDING
+    housekeep_if_due()
     if request.method == "POST":
         return _bulk_action(request)
     comments = Comment.objects.for_queue().filter(status=status)
     filters = {}
-    if article_id := _int(request.GET.get("article")):
+    if article_id := to_int(request.GET.get("article")):
         comments = comments.filter(article_id=article_id)
         filters["article"] = article_id
     if email := request.GET.get("email", "").strip():
@@ -111,7 +114,7 @@ def act(request, comment_id, action):
 
 def _bulk_action(request):
     action = request.POST.get("action")
-    ids = [pk for pk in (_int(v) for v in request.POST.getlist("comment")) if pk]
+    ids = [pk for pk in (to_int(v) for v in request.POST.getlist("comment")) if pk]
     back = _next_url(request) or request.get_full_path()
     if action not in ACTIONS:
         messages.error(request, "Choose what to do with the selected comments.")
@@ -128,10 +131,3 @@ def _next_url(request):
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return None
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -5,3 +5,6 @@ class CommentsConfig(AppConfig):
     name = "caspian.comments"
     verbose_name = "Comments"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401 (registers the configuration checks)

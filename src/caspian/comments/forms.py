@@ -59,16 +59,16 @@ class CommentForm(forms.Form):
     )
     notify_replies = forms.BooleanField(label="Email me when someone replies to my comment.", required=False)
     parent = forms.CharField(required=False, widget=forms.HiddenInput)
-    # The honeypot: hidden from people, irresistible to form-filling bots.
-    address = forms.CharField(required=False, label="Leave this field empty")
+    # The honeypot: hidden from people, irresistible to form-filling bots. Not
+    # called "address" or the like, which browsers fill in for their users.
+    homepage = forms.CharField(required=False, label="Leave this field empty")
 
-    def __init__(self, *args, article, closed_reason="", check_token=True, **kwargs):
+    def __init__(self, *args, article, closed_reason="", **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.article = article
         self.closed_reason = closed_reason
-        self.check_token = check_token
-        self.fields["comment"].max_length = settings.COMMENTS_MAX_LENGTH
+        self.token_issued = None  # when the posted form token was issued, if it is genuine
         self.fields["comment"].widget.attrs["maxlength"] = settings.COMMENTS_MAX_LENGTH
 
     @property
@@ -77,10 +77,11 @@ class CommentForm(forms.Form):
 
     @property
     def is_bot(self):
-        return bool(self.cleaned_data.get("address"))
+        return bool(self.cleaned_data.get("homepage"))
 
     def clean_comment(self):
-        text = self.cleaned_data["comment"]
+        # Browsers send line breaks as CRLF but count them as one character for maxlength.
+        text = self.cleaned_data["comment"].replace("\r\n", "\n").replace("\r", "\n")
         limit = settings.COMMENTS_MAX_LENGTH
         if len(text) > limit:
             raise ValidationError(
@@ -90,7 +91,10 @@ class CommentForm(forms.Form):
 
     def clean_author(self):
         # One line, however it was typed, and no direction tricks.
-        return " ".join(BIDI_CONTROLS.sub("", self.cleaned_data["author"]).split())
+        name = " ".join(BIDI_CONTROLS.sub("", self.cleaned_data["author"]).split())
+        if not name:
+            raise ValidationError(self.fields["author"].error_messages["required"])
+        return name
 
     def clean_url(self):
         url = self.cleaned_data["url"].strip()
@@ -106,6 +110,9 @@ class CommentForm(forms.Form):
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
             raise ValidationError(WEBSITE_MESSAGE) from None
+        limit = Comment._meta.get_field("author_url").max_length
+        if len(url) > limit:  # checked again: "https://" may have been added
+            raise ValidationError(f"Please shorten the website address to {limit} characters or fewer.")
         return url
 
     def clean_parent(self):
@@ -127,11 +134,11 @@ class CommentForm(forms.Form):
                 "The comment you are replying to is no longer shown. Send yours as a new comment instead.",
                 code="parent",
             )
-        if self.check_token:
-            try:
-                tokens.check(self.data.get(tokens.FIELD))
-            except tokens.TokenError as error:
-                raise ValidationError(str(error), code="token") from None
+        try:
+            self.token_issued = tokens.check(self.data.get(tokens.FIELD))
+        except tokens.TokenError as error:
+            self.token_issued = error.issued
+            raise ValidationError(str(error), code="token") from None
         return self.cleaned_data
 
     def build_comment(self, ip_address=None, user_agent=""):
@@ -140,7 +147,7 @@ class CommentForm(forms.Form):
         comment = Comment(
             article=self.article,
             parent=data["parent"],
-            body=data["comment"].strip(),
+            body=data["comment"],
             author_name=data["author"],
             author_email=data["email"],
             author_url=data["url"],

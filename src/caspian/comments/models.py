@@ -5,7 +5,7 @@ import ipaddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Upper
 
 
 class Status(models.TextChoices):
@@ -26,6 +26,9 @@ class SpamVerdict(models.TextChoices):
 class CommentQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Status.PENDING)
 
     def by_email(self, email):
         return self.filter(author_email__iexact=email)
@@ -65,15 +68,13 @@ class Comment(models.Model):
         ordering = ["created_at", "pk"]
         indexes = [
             models.Index(fields=["article", "status", "created_at"]),
-            models.Index(Lower("author_email"), name="comment_email_idx"),
+            # Django compares case-insensitively with UPPER() on PostgreSQL.
+            models.Index(Upper("author_email"), name="comment_email_idx"),
         ]
         permissions = [("moderate_comment", "Can moderate reader comments")]
 
     def __str__(self):
         return f"{self.author_name} on {self.article_id}: {self.body[:40]}"
-
-    def get_absolute_url(self):
-        return f"{self.article.url}#comment-{self.pk}"
 
     @property
     def anchor(self):

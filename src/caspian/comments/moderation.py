@@ -76,12 +76,13 @@ def _screened(comment, status, reason):
 
 def set_status(comment_ids, status, user=None):
     """Move comments to ``status`` (a moderator's action); returns how many changed."""
-    changing = list(Comment.objects.filter(pk__in=comment_ids).exclude(status=status))
+    changing = list(Comment.objects.filter(pk__in=comment_ids).exclude(status=status).select_related("article"))
     if not changing:
         return 0
-    Comment.objects.filter(pk__in=[c.pk for c in changing]).update(
-        status=status, moderated_at=timezone.now(), moderated_by=user
-    )
+    decision = {"status": status, "moderated_at": timezone.now(), "moderated_by": user}
+    if status == Status.APPROVED:
+        decision.update(flag_count=0, reason="")  # reviewed: later reports count afresh
+    Comment.objects.filter(pk__in=[c.pk for c in changing]).update(**decision)
     shown_before = {c.article_id for c in changing if c.status == Status.APPROVED}
     if status == Status.APPROVED:
         recount({c.article_id for c in changing})
@@ -108,7 +109,7 @@ def apply_verdict(comment, verdict=None, error=None):
     ``error`` (the check failed) holds the comment for a moderator. A
     moderator's own decision is never overridden.
     """
-    proposed = None
+    proposed = None  # (status, reason)
     if error is not None:
         logger.warning("Spam check for comment %s failed: %s", comment.pk, error)
         record, proposed = SpamVerdict.ERROR, (Status.PENDING, "The spam check failed: check it by hand.")
@@ -118,12 +119,20 @@ def apply_verdict(comment, verdict=None, error=None):
         record, proposed = SpamVerdict.UNSURE, (Status.PENDING, "The spam service was unsure.")
     else:
         record = SpamVerdict.HAM
-    decided = comment.moderated_at is not None or comment.status in (Status.SPAM, Status.TRASH)
-    status, reason = proposed if proposed and not decided else (comment.status, comment.reason)
-    Comment.objects.filter(pk=comment.pk).update(status=status, spam_verdict=record, reason=reason)
-    if comment.status == Status.APPROVED and status != Status.APPROVED:
+    with transaction.atomic():
+        # Read again under a lock: a moderator may have acted while the service was asked.
+        current = Comment.objects.select_for_update().filter(pk=comment.pk).first()
+        if current is None:
+            return
+        changes = {"spam_verdict": record}
+        undecided = current.moderated_at is None and current.status in (Status.PENDING, Status.APPROVED)
+        if proposed and undecided:
+            changes["status"], changes["reason"] = proposed
+        Comment.objects.filter(pk=comment.pk).update(**changes)
+    if current.status == Status.APPROVED and changes.get("status", Status.APPROVED) != Status.APPROVED:
         recount([comment.article_id])
-    comment.status, comment.spam_verdict, comment.reason = status, record, reason
+    for field, value in changes.items():
+        setattr(comment, field, value)
 
 
 def flag(comment):

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from ..background import run_in_background
 
-MODERATORS_GROUP = "Moderators"
+MODERATORS_GROUP = "Comment moderators"
 UNSUBSCRIBE_SALT = "caspian.comments.unsubscribe"
 
 

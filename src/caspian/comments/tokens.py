@@ -25,16 +25,27 @@ FIELD = "form_token"
 
 
 class TokenError(Exception):
-    """The form token is missing, forged, too fresh or too old; ``str()`` tells the reader what to do."""
+    """The form token is missing, forged, too fresh or too old; ``str()`` tells the reader what to do.
+
+    ``issued`` is when a genuine token was issued (``None`` for a forged or expired one).
+    """
+
+    def __init__(self, message, issued=None):
+        super().__init__(message)
+        self.issued = issued
 
 
 def form_secrets(request):
-    """The hidden inputs that replace :data:`PLACEHOLDER` for this request."""
+    """The hidden inputs that replace :data:`PLACEHOLDER` for this request.
+
+    A form shown again after a failed post keeps its first issue time
+    (``request.form_token_issued``), so fixing a typo quickly is no "bot".
+    """
     return format_html(
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}"><input type="hidden" name="{}" value="{}">',
         get_token(request),
         FIELD,
-        issue(),
+        issue(getattr(request, "form_token_issued", None)),
     )
 
 
@@ -43,14 +54,15 @@ def issue(now=None):
 
 
 def check(value, now=None):
-    """Raise :class:`TokenError` unless ``value`` was issued long enough ago, and not too long."""
+    """When ``value`` was issued; raises :class:`TokenError` unless long enough ago, and not too long."""
     now = now if now is not None else time.time()
     try:
         issued = signing.loads(value or "", salt=SALT)["t"]
     except (signing.BadSignature, KeyError, TypeError):
         raise TokenError("Your form could not be checked. Please send your comment again.") from None
     age = now - issued
-    if age < settings.COMMENTS_MIN_SECONDS:
-        raise TokenError("That was very quick. Please check your comment, then send it again.")
     if age > settings.COMMENTS_FORM_MAX_AGE_HOURS * 3600:
         raise TokenError("This form has expired. Your comment is kept below: please send it again.")
+    if age < settings.COMMENTS_MIN_SECONDS:
+        raise TokenError("That was very quick. Please check your comment, then send it again.", issued)
+    return issued

@@ -6,15 +6,19 @@ itself re-rendered with the reader's text and a message (see
 """
 
 import hashlib
+import ipaddress
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import Resolver404, resolve
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from ..background import housekeep_if_due
 from ..newsroom.models import ArticlePage
 from . import moderation, policy, ratelimit
 from .forms import CommentForm
@@ -27,12 +31,21 @@ REPORT_MEMORY_SECONDS = 30 * 24 * 3600
 
 
 def client_ip(request):
-    """The reader's IP address: the proxy's last X-Forwarded-For entry when behind one (``CASPIAN_BEHIND_PROXY``)."""
+    """The reader's IP address, or ``None``.
+
+    Behind a proxy (``CASPIAN_BEHIND_PROXY``) it is the last X-Forwarded-For
+    entry, the one our proxy added; the entries before it are the client's
+    to invent. Anything that is not an IP address is ignored.
+    """
+    candidates = [request.META.get("REMOTE_ADDR", "")]
     if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
-        if forwarded:
-            return forwarded
-    return request.META.get("REMOTE_ADDR") or None
+        candidates.insert(0, request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip())
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
 
 
 @require_POST
@@ -40,6 +53,7 @@ def post_comment(request, article_id):
     article = get_object_or_404(ArticlePage.objects.public_articles(), pk=article_id)
     closed = policy.closed_reason(article)
     form = CommentForm(request.POST, article=article, closed_reason=closed)
+    housekeep_if_due()
     if not form.is_valid():
         return _article_with_form(request, article, form, status=403 if closed else 400)
     ip = client_ip(request)
@@ -76,6 +90,30 @@ def report_comment(request, comment_id):
     return HttpResponseRedirect(f"{comment.article.get_url(request)}#comment-reported")
 
 
+def csrf_failure(request, reason=""):
+    """Django's CSRF failure view, except that a refused comment comes back with its text kept.
+
+    A reader whose security cookie was missing (cookies blocked, a very old
+    tab) sees the article with their comment in the form and what to do.
+    """
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        match = None
+    if match and match.view_name == "comments:post":
+        article = ArticlePage.objects.public_articles().filter(pk=match.kwargs["article_id"]).first()
+        if article is not None:
+            form = CommentForm(request.POST, article=article, closed_reason=policy.closed_reason(article))
+            form.full_clean()
+            form.add_error(
+                None,
+                "Your comment could not be checked: this site needs a cookie to accept comments. Please allow "
+                "cookies for this site, then send your comment again: it is kept below.",
+            )
+            return _article_with_form(request, article, form, status=403)
+    return django_csrf_failure(request, reason)
+
+
 @csrf_exempt  # the signed link is the proof; mail programs POST to it without a cookie (RFC 8058)
 def unsubscribe(request, token):
     """Stop reply emails to the address in a signed link: a GET asks, a POST does it."""
@@ -92,6 +130,7 @@ def unsubscribe(request, token):
 def _article_with_form(request, article, form, status):
     """The article page with the reader's form, text kept and messages beside the fields."""
     request.comment_form = form
+    request.form_token_issued = form.token_issued
     response = article.serve(request)
     response.status_code = status
     return response

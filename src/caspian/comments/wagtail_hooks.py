@@ -5,7 +5,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import admin_views
-from .models import BlockRule, Comment, Status
+from .models import BlockRule, Comment
 
 admin_urls = [
     path("", admin_views.queue, name="queue"),
@@ -37,7 +37,7 @@ class WaitingCommentsPanel(Component):
     order = 90
 
     def get_context_data(self, parent_context):
-        waiting = Comment.objects.filter(status=Status.PENDING)
+        waiting = Comment.objects.pending()
         return {"waiting": waiting.count(), "reported": waiting.filter(flag_count__gt=0).count()}
 
 

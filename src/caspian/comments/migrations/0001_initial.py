@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['created_at', 'pk'],
                 'permissions': [('moderate_comment', 'Can moderate reader comments')],
-                'indexes': [models.Index(fields=['article', 'status', 'created_at'], name='comments_co_article_8f5d2b_idx'), models.Index(django.db.models.functions.text.Lower('author_email'), name='comment_email_idx')],
+                'indexes': [models.Index(fields=['article', 'status', 'created_at'], name='comments_co_article_8f5d2b_idx'), models.Index(django.db.models.functions.text.Upper('author_email'), name='comment_email_idx')],
             },
         ),
     ]

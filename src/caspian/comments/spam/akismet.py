@@ -1,4 +1,5 @@
 import datetime
+import http.client
 import logging
 import urllib.error
 import urllib.parse
@@ -24,6 +25,12 @@ class AkismetBackend(BaseSpamBackend):
     def __init__(self, url=None, key=None):
         self.url = (url or settings.COMMENTS_AKISMET_URL).rstrip("/")
         self.key = key if key is not None else settings.COMMENTS_AKISMET_KEY
+
+    @classmethod
+    def configuration_problems(cls):
+        if settings.COMMENTS_AKISMET_KEY:
+            return []
+        return ["COMMENTS_AKISMET_KEY is not set: every spam check will fail and comments will wait for a moderator."]
 
     def check(self, comment):
         answer = self._call("comment-check", comment)
@@ -65,5 +72,5 @@ class AkismetBackend(BaseSpamBackend):
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
                 return response.read(200).decode("utf-8", "replace").strip()
-        except (OSError, urllib.error.URLError) as error:
+        except (OSError, urllib.error.URLError, http.client.HTTPException) as error:
             raise SpamCheckUnavailable(str(error)) from error

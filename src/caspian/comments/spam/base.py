@@ -21,6 +21,11 @@ class BaseSpamBackend:
 
     remote = False
 
+    @classmethod
+    def configuration_problems(cls):
+        """Optional: what is wrong with the settings this backend reads, as sentences (checked at startup)."""
+        return []
+
     def check(self, comment):
         """Return a :class:`Verdict` for a stored comment, or raise :class:`SpamCheckUnavailable`."""
         raise NotImplementedError

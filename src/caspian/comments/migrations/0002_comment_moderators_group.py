@@ -1,13 +1,13 @@
-"""The Moderators role: comments and the blocklist in the admin, nothing else.
+"""The Comment moderators role: comments and the blocklist in the admin, nothing else.
 
-Wagtail's own first migrations make a "Moderators" group that may publish
-any page. In a newsroom, moderators look after readers' comments and
-editors publish, so this takes the page, image and document permissions
-away from the group (editors keep theirs in Wagtail's "Editors" group).
+A group of its own, beside Wagtail's "Moderators" and "Editors" (who
+review and publish pages): looking after readers' comments is a different
+job from publishing the news.
 """
 
 from django.db import migrations
 
+GROUP = "Comment moderators"
 PERMISSIONS = [
     ("wagtailadmin", "admin", "access_admin"),
     ("comments", "comment", "moderate_comment"),
@@ -21,11 +21,7 @@ PERMISSIONS = [
 def create_group(apps, schema_editor):
     ContentType = apps.get_model("contenttypes", "ContentType")
     Permission = apps.get_model("auth", "Permission")
-    Group = apps.get_model("auth", "Group")
-    group, _ = Group.objects.get_or_create(name="Moderators")
-    group.permissions.clear()
-    apps.get_model("wagtailcore", "GroupPagePermission").objects.filter(group=group).delete()
-    apps.get_model("wagtailcore", "GroupCollectionPermission").objects.filter(group=group).delete()
+    group, _ = apps.get_model("auth", "Group").objects.get_or_create(name=GROUP)
     for app_label, model, codename in PERMISSIONS:
         content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
         # Django creates permissions after all migrations; make them now so the group can hold them.
@@ -36,20 +32,16 @@ def create_group(apps, schema_editor):
 
 
 def remove_group(apps, schema_editor):
-    """Leave the group (Wagtail made it) without its comment permissions."""
-    Group = apps.get_model("auth", "Group")
-    for group in Group.objects.filter(name="Moderators"):
-        group.permissions.remove(*group.permissions.filter(content_type__app_label="comments"))
+    apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("comments", "0001_initial"),
-        # After every Wagtail migration that hands the group permissions.
         ("wagtailadmin", "0001_create_admin_access_permissions"),
-        ("wagtailcore", "0098_apitoken"),
-        ("wagtailimages", "0027_image_description"),
-        ("wagtaildocs", "0014_alter_document_file_size"),
+        # After the migrations that hand "choose" permissions to every admin group.
+        ("wagtailimages", "0023_add_choose_permissions"),
+        ("wagtaildocs", "0011_add_choose_permissions"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
