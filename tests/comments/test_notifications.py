@@ -7,6 +7,7 @@ the local SMTP server received.
 
 import re
 import socket
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -264,6 +265,15 @@ class ReplyEmailTests(NotificationTestCase):
             post, self.client, self.article, author="Leyla Mammadova", email="leyla@example.org", notify_replies="on"
         )
         self.parent = Comment.objects.get()
+        # Addresses aren't verified when people comment: reply emails wait for the address to confirm.
+        self.assertFalse(self.parent.notify_replies)
+        [(recipients, message)] = self.received(1)
+        self.assertEqual(recipients, ["leyla@example.org"])
+        self.confirm = self.path(next(link for link in self.links(message) if "/comments/replies/" in link))
+        self.smtp.messages.clear()
+        self.assertIn("Email leyla@example.org when someone replies", html(self.client.get(self.confirm)).get_text())
+        self.client.post(self.confirm)
+        self.parent.refresh_from_db()
         self.assertTrue(self.parent.notify_replies)
         self.run_and_send(moderation.set_status, [self.parent.pk], Status.APPROVED, self.moderator)
         self.assert_nothing_sent()
@@ -327,6 +337,32 @@ class ReplyEmailTests(NotificationTestCase):
         self.received(1)
         self.approve(reply)  # already approved: nothing more
         self.received(1)
+
+    def test_an_address_that_confirmed_before_is_believed(self):
+        self.run_and_send(
+            post, self.client, self.article, email="leyla@example.org", comment="More.", notify_replies="on"
+        )
+        self.assertTrue(Comment.objects.latest("pk").notify_replies)
+        self.assert_nothing_sent()
+
+    def test_an_unconfirmed_address_gets_no_reply_emails(self):
+        self.run_and_send(post, self.client, self.article, email="victim@example.org", notify_replies="on")
+        unconfirmed = Comment.objects.latest("pk")
+        self.received(1)  # the confirmation, which the owner of the address ignores
+        self.run_and_send(moderation.set_status, [unconfirmed.pk], Status.APPROVED, self.moderator)
+        self.approve(self.reply(to=unconfirmed))
+        self.received(1)
+
+    def test_a_tampered_or_stale_confirmation_link_is_refused(self):
+        from caspian.comments.notifications import CONFIRM_SALT
+
+        class EightDaysAgo(signing.TimestampSigner):
+            def timestamp(self):
+                return signing.b62_encode(int(time.time()) - 8 * 86400)
+
+        stale = EightDaysAgo(salt=CONFIRM_SALT).sign_object(self.parent.pk)
+        for bad in (self.confirm.split("/")[-2] + "x", signing.dumps(self.parent.pk), stale):
+            self.assertEqual(self.client.get(f"/comments/replies/{bad}/").status_code, 400)
 
     def test_no_email_to_a_commenter_who_did_not_ask(self):
         quiet = self.comment(approved=True, author_email="quiet@example.org", notify_replies=False)

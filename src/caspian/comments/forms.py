@@ -57,7 +57,11 @@ class CommentForm(forms.Form):
     save_details = forms.BooleanField(
         label="Save my name, email, and website in this browser for the next time I comment.", required=False
     )
-    notify_replies = forms.BooleanField(label="Email me when someone replies to my comment.", required=False)
+    notify_replies = forms.BooleanField(
+        label="Email me when someone replies to my comment.",
+        help_text="The first time, we email you a link to confirm.",
+        required=False,
+    )
     parent = forms.CharField(required=False, widget=forms.HiddenInput)
     # The honeypot: hidden from people, irresistible to form-filling bots. Not
     # called "address" or the like, which browsers fill in for their users.
@@ -142,7 +146,11 @@ class CommentForm(forms.Form):
         return self.cleaned_data
 
     def build_comment(self, ip_address=None, user_agent=""):
-        """An unsaved :class:`Comment` from the cleaned data (a bot's goes straight to spam)."""
+        """An unsaved :class:`Comment` from the cleaned data (a bot's goes straight to spam).
+
+        Reply emails stay off until the address confirms them: see
+        :func:`caspian.comments.notifications.offer_reply_emails`.
+        """
         data = self.cleaned_data
         comment = Comment(
             article=self.article,
@@ -151,7 +159,6 @@ class CommentForm(forms.Form):
             author_name=data["author"],
             author_email=data["email"],
             author_url=data["url"],
-            notify_replies=data["notify_replies"],
             ip_address=ip_address,
             user_agent=user_agent[:255],
         )

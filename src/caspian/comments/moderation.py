@@ -23,8 +23,10 @@ logger = logging.getLogger(__name__)
 DUPLICATE_WINDOW = timedelta(minutes=1)
 
 
-def store_new(comment):
+def store_new(comment, wants_replies=False):
     """Store a new, validated comment, then screen it; returns ``(comment, created)``.
+
+    ``wants_replies``: the commenter asked to be emailed about replies.
 
     The comment is committed (as pending, or spam for a bot) before any
     rule, spam check or email runs, so nothing that fails later loses it.
@@ -51,6 +53,8 @@ def store_new(comment):
         transaction.on_commit(lambda: run_in_background(check_spam, comment.pk))
     if comment.status != Status.SPAM:
         notifications.new_comment(comment)
+        if wants_replies:
+            notifications.offer_reply_emails(comment)
     return comment, True
 
 

@@ -16,6 +16,8 @@ from ..background import run_in_background
 
 MODERATORS_GROUP = "Comment moderators"
 UNSUBSCRIBE_SALT = "caspian.comments.unsubscribe"
+CONFIRM_SALT = "caspian.comments.confirm-replies"
+CONFIRM_MAX_AGE_DAYS = 7
 
 
 def new_comment(comment):
@@ -80,6 +82,43 @@ def reply_approved(comments):
         headers = {"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
         _send([parent.author_email], f"A reply to your comment on “{reply.article.title}”", body, headers)
     Comment.objects.filter(pk__in=[c.pk for c in replies]).update(reply_notified=True)
+
+
+def offer_reply_emails(comment):
+    """Switch on reply emails for a new comment, once its address has confirmed it wants them.
+
+    Addresses are not verified when people comment, so anyone could type
+    someone else's: the first time, the address gets a link to confirm
+    instead. An address that confirmed before is believed.
+    """
+    from .models import Comment
+
+    if Comment.objects.by_email(comment.author_email).filter(notify_replies=True).exists():
+        Comment.objects.filter(pk=comment.pk).update(notify_replies=True)
+        comment.notify_replies = True
+        return
+    token = signing.dumps(comment.pk, salt=CONFIRM_SALT)
+    body = render_to_string(
+        "comments/email/confirm_replies.txt",
+        {
+            "comment": comment,
+            "article_url": comment.article.get_full_url(),
+            "confirm_url": _absolute(reverse("comments:confirm_replies", args=[token])),
+            "max_age_days": CONFIRM_MAX_AGE_DAYS,
+        },
+    )
+    _send([comment.author_email], f"Confirm reply emails for your comment on “{comment.article.title}”", body)
+
+
+def comment_from_confirmation(token):
+    """The comment a reply-email confirmation link was made for, or ``None`` if tampered with or old."""
+    from .models import Comment
+
+    try:
+        pk = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE_DAYS * 86400)
+    except signing.BadSignature:
+        return None
+    return Comment.objects.select_related("article").filter(pk=pk).first()
 
 
 def unsubscribe_token(email):

@@ -6,5 +6,6 @@ app_name = "comments"
 urlpatterns = [
     path("post/<int:article_id>/", views.post_comment, name="post"),
     path("<int:comment_id>/report/", views.report_comment, name="report"),
+    path("replies/<str:token>/", views.confirm_replies, name="confirm_replies"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -23,7 +23,7 @@ from ..newsroom.models import ArticlePage
 from . import moderation, policy, ratelimit
 from .forms import CommentForm
 from .models import Comment, Status
-from .notifications import email_from_token
+from .notifications import comment_from_confirmation, email_from_token
 
 SAVED_DETAILS_COOKIE = "caspian_commenter"
 SAVED_DETAILS_SECONDS = 365 * 24 * 3600
@@ -67,7 +67,10 @@ def post_comment(request, article_id):
         response = _article_with_form(request, article, form, status=429)
         response["Retry-After"] = str(wait)
         return response
-    comment, _ = moderation.store_new(form.build_comment(ip, request.META.get("HTTP_USER_AGENT", "")))
+    comment, _ = moderation.store_new(
+        form.build_comment(ip, request.META.get("HTTP_USER_AGENT", "")),
+        wants_replies=form.cleaned_data["notify_replies"],
+    )
     anchor = comment.anchor if comment.status == Status.APPROVED else "comment-held"
     response = HttpResponseRedirect(f"{article.get_url(request)}#{anchor}")
     _remember_details(response, form.cleaned_data)
@@ -112,6 +115,18 @@ def csrf_failure(request, reason=""):
             )
             return _article_with_form(request, article, form, status=403)
     return django_csrf_failure(request, reason)
+
+
+def confirm_replies(request, token):
+    """Switch on reply emails for the comment in a signed link: a GET asks, a POST does it."""
+    comment = comment_from_confirmation(token)
+    if comment is None:
+        return render(request, "comments/confirm_replies.html", {"invalid": True}, status=400)
+    done = False
+    if request.method == "POST":
+        Comment.objects.filter(pk=comment.pk).update(notify_replies=True)
+        done = True
+    return render(request, "comments/confirm_replies.html", {"comment": comment, "done": done})
 
 
 @csrf_exempt  # the signed link is the proof; mail programs POST to it without a cookie (RFC 8058)
