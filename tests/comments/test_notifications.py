@@ -353,6 +353,13 @@ class ReplyEmailTests(NotificationTestCase):
         self.approve(self.reply(to=unconfirmed))
         self.received(1)
 
+    def test_one_confirmation_a_day_per_address(self):
+        for n in range(3):
+            self.run_and_send(
+                post, self.client, self.article, email="victim@example.org", comment=f"Number {n}", notify_replies="on"
+            )
+        self.received(1)
+
     def test_a_tampered_or_stale_confirmation_link_is_refused(self):
         from caspian.comments.notifications import CONFIRM_SALT
 

@@ -5,9 +5,12 @@ mail client), built here while the request has the data, and sent in the
 background so a slow mail server never holds up a reader.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -89,13 +92,17 @@ def offer_reply_emails(comment):
 
     Addresses are not verified when people comment, so anyone could type
     someone else's: the first time, the address gets a link to confirm
-    instead. An address that confirmed before is believed.
+    instead (at most one a day, so nobody can flood an inbox with them). An
+    address that confirmed before is believed.
     """
     from .models import Comment
 
     if Comment.objects.by_email(comment.author_email).filter(notify_replies=True).exists():
         Comment.objects.filter(pk=comment.pk).update(notify_replies=True)
         comment.notify_replies = True
+        return
+    address_key = hashlib.sha256(comment.author_email.lower().encode()).hexdigest()[:32]
+    if not cache.add(f"comments:confirmation-sent:{address_key}", True, timeout=86400):
         return
     token = signing.dumps(comment.pk, salt=CONFIRM_SALT)
     body = render_to_string(

@@ -1,4 +1,4 @@
-"""The reader's side of comments: posting, reporting, and stopping reply emails.
+"""The reader's side of comments: posting, reporting, and starting or stopping reply emails.
 
 Every answer is either a redirect back to the article or the article page
 itself re-rendered with the reader's text and a message (see
@@ -53,7 +53,6 @@ def post_comment(request, article_id):
     article = get_object_or_404(ArticlePage.objects.public_articles(), pk=article_id)
     closed = policy.closed_reason(article)
     form = CommentForm(request.POST, article=article, closed_reason=closed)
-    housekeep_if_due()
     if not form.is_valid():
         return _article_with_form(request, article, form, status=403 if closed else 400)
     ip = client_ip(request)
@@ -71,6 +70,7 @@ def post_comment(request, article_id):
         form.build_comment(ip, request.META.get("HTTP_USER_AGENT", "")),
         wants_replies=form.cleaned_data["notify_replies"],
     )
+    housekeep_if_due()  # the comment is stored: nothing here can lose it
     anchor = comment.anchor if comment.status == Status.APPROVED else "comment-held"
     response = HttpResponseRedirect(f"{article.get_url(request)}#{anchor}")
     _remember_details(response, form.cleaned_data)
