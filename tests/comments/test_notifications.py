@@ -318,7 +318,8 @@ class ReplyEmailTests(NotificationTestCase):
         self.received(1)
         for status in (Status.TRASH, Status.APPROVED, Status.PENDING, Status.SPAM, Status.APPROVED):
             self.run_and_send(moderation.set_status, [reply.pk], status, self.moderator)
-        self.received(1)
+        [(recipients, _)] = self.received(1)
+        self.assertEqual(recipients, ["leyla@example.org"])
 
     def test_approving_from_the_admin_sends_it_too(self):
         reply = self.reply()
@@ -351,14 +352,16 @@ class ReplyEmailTests(NotificationTestCase):
         self.received(1)  # the confirmation, which the owner of the address ignores
         self.run_and_send(moderation.set_status, [unconfirmed.pk], Status.APPROVED, self.moderator)
         self.approve(self.reply(to=unconfirmed))
-        self.received(1)
+        [(_, only_message)] = self.received(1)
+        self.assertTrue(self.header(only_message, "Subject").startswith("Confirm reply emails"))
 
     def test_one_confirmation_a_day_per_address(self):
         for n in range(3):
             self.run_and_send(
                 post, self.client, self.article, email="victim@example.org", comment=f"Number {n}", notify_replies="on"
             )
-        self.received(1)
+        [(recipients, _)] = self.received(1)
+        self.assertEqual(recipients, ["victim@example.org"])
 
     def test_a_tampered_or_stale_confirmation_link_is_refused(self):
         from caspian.comments.notifications import CONFIRM_SALT
