@@ -92,6 +92,7 @@ CSRF_TRUSTED_ORIGINS = [f"{_base.scheme}://{_base.netloc}"]
 INSTALLED_APPS = [
     "caspian.newsroom",
     "caspian.comments",
+    "caspian.distribution",
     "caspian.masthead",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -292,6 +293,9 @@ WEATHER_BACKEND = env("CASPIAN_WEATHER_BACKEND", "caspian.masthead.weather.openm
 WEATHER_API_URL = env("WEATHER_API_URL", "https://api.open-meteo.com").rstrip("/")
 WEATHER_CACHE_SECONDS = env_int("CASPIAN_WEATHER_CACHE_SECONDS", 30 * 60)
 WEATHER_TIMEOUT_SECONDS = env_int("CASPIAN_WEATHER_TIMEOUT_SECONDS", 5)
+
+# Feeds (see caspian/distribution/).
+FEEDS_ITEM_COUNT = env_int("CASPIAN_FEED_ITEMS", 50)
 
 # Reader comments (see caspian/comments/).
 COMMENTS_MODERATION = env("COMMENTS_MODERATION", "pre")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("tags/<str:slug>/", newsroom_views.tag_page, name="tag"),
     path("comments/", include("caspian.comments.urls")),
+    path("", include("caspian.distribution.urls")),
 ]
 
 if settings.SERVE_MEDIA:

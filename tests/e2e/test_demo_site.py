@@ -202,3 +202,21 @@ def test_served_pages_carry_security_headers(demo_site):
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_the_demo_advertises_feeds_that_parse_cleanly(demo_site):
+    import feedparser
+
+    home = fetch(demo_site.url + "/")
+    feeds = [link["href"] for link in home.select('head link[rel="alternate"]')]
+    assert feeds == ["/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json"]
+    for path in feeds[:2]:
+        response = requests.get(demo_site.url + path, timeout=30)
+        parsed = feedparser.parse(response.content, response_headers={"content-type": response.headers["Content-Type"]})
+        assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+        assert len(parsed.entries) == 45, path
+        for entry in parsed.entries:
+            assert entry.title and entry.author and entry.summary and entry.content[0].value, entry.get("id")
+            assert 'src="/' not in entry.content[0].value and 'href="/' not in entry.content[0].value
+    items = requests.get(demo_site.url + "/feeds/feed.json", timeout=30).json()["items"]
+    assert len(items) == 45

@@ -107,6 +107,15 @@ def prepare_renditions(image, *preset_names):
         image.get_renditions(*PRESETS[name].all_specs())
 
 
+def jpeg_rendition(image, preset_name):
+    """The preset's JPEG rendition of ``image`` (for feeds and cards elsewhere), or ``None`` if the file is lost."""
+    try:
+        return image.get_rendition(PRESETS[preset_name].fallback_spec)
+    except SourceImageIOError:
+        logger.warning("Image %s (%s) has no readable file; not shown.", image.pk, image.file.name)
+        return None
+
+
 def prefetch_renditions(images):
     """Load the renditions of all ``images`` (``None`` entries skipped) in one query."""
     prefetch_related_objects([image for image in images if image is not None], "renditions")

@@ -1,0 +1,1 @@
+"""How readers reach the journalism from elsewhere: feeds (and, to come, sitemaps, structured data, social cards)."""

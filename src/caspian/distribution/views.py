@@ -1,0 +1,66 @@
+"""Feed views: which articles a feed address is about, and answering 304 when nothing changed."""
+
+from django.db.models import Count, Max
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.cache import get_conditional_response, quote_etag
+from django.utils.http import http_date
+from taggit.models import Tag
+
+from ..newsroom.listings import site_articles
+from ..newsroom.models import AuthorPage, PublicationSettings, SectionPage
+from ..newsroom.models.publication import site_setting
+from .feeds import FORMATS, ArticleFeed, FeedSource
+
+
+def feed(request, fmt, scope=None, slug=None):
+    """``/feeds/rss.xml``, ``/feeds/section/<slug>/atom.xml``, ``/feeds/tag/<slug>/feed.json`` and the like."""
+    source = _source(request, scope, slug)
+    stamp = source.articles.aggregate(latest=Max("last_published_at"), count=Count("pk"))
+    if stamp["latest"] is None:
+        raise Http404("Nothing is published here yet.")
+    # Publishing, editing or unpublishing any listed article changes one of these.
+    etag = quote_etag(f"{fmt}-{scope}-{slug}-{stamp['latest'].timestamp()}-{stamp['count']}")
+    last_modified = int(stamp["latest"].timestamp())
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        response = ArticleFeed(source, FORMATS[fmt])(request)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    return response
+
+
+def _source(request, scope, slug):
+    articles, site = site_articles(request)
+    publication = site.site_name or "Caspian"
+    settings = site_setting(PublicationSettings, request)
+    language = settings.language or "en"
+    if scope is None:
+        home = site.root_page.get_full_url(request)
+        return FeedSource(publication, home, settings.tagline, language, articles)
+    if scope == "section":
+        section = get_object_or_404(SectionPage.objects.live().descendant_of(site.root_page), slug=slug)
+        return FeedSource(
+            f"{publication}: {section.title}",
+            section.get_full_url(request),
+            section.search_description or "",
+            language,
+            articles.in_section(section),
+        )
+    if scope == "author":
+        author = get_object_or_404(AuthorPage.objects.live().descendant_of(site.root_page), slug=slug)
+        return FeedSource(
+            f"{publication}: {author.title}",
+            author.get_full_url(request),
+            f"Articles by {author.title}.",
+            language,
+            articles.by_author(author),
+        )
+    tag = get_object_or_404(Tag, slug=slug)
+    return FeedSource(
+        f"{publication}: {tag.name}",
+        request.build_absolute_uri(f"/tags/{tag.slug}/"),
+        f"Articles tagged {tag.name}.",
+        language,
+        articles.tagged(tag),
+    )
