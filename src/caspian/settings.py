@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -296,6 +297,8 @@ WEATHER_TIMEOUT_SECONDS = env_int("CASPIAN_WEATHER_TIMEOUT_SECONDS", 5)
 
 # Feeds (see caspian/distribution/).
 FEEDS_ITEM_COUNT = env_int("CASPIAN_FEED_ITEMS", 50)
+# URLs per sitemap page; search engines read at most 50,000.
+SITEMAP_PAGE_SIZE = min(env_int("CASPIAN_SITEMAP_PAGE_SIZE", 50_000), 50_000)
 
 # Reader comments (see caspian/comments/).
 COMMENTS_MODERATION = env("COMMENTS_MODERATION", "pre")

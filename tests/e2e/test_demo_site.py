@@ -220,3 +220,23 @@ def test_the_demo_advertises_feeds_that_parse_cleanly(demo_site):
             assert 'src="/' not in entry.content[0].value and 'href="/' not in entry.content[0].value
     items = requests.get(demo_site.url + "/feeds/feed.json", timeout=30).json()["items"]
     assert len(items) == 45
+
+
+def test_the_demo_sitemaps_and_robots_are_valid(demo_site):
+    from lxml import etree
+
+    from ..distribution import schemas
+
+    robots = requests.get(demo_site.url + "/robots.txt", timeout=30).text
+    assert f"Sitemap: {demo_site.url}/sitemap.xml" in robots
+    index = etree.fromstring(requests.get(demo_site.url + "/sitemap.xml", timeout=30).content, schemas.parser())
+    schemas.index_schema().assertValid(index)
+    urlset = schemas.urlset_schema()
+    sitemaps = index.xpath("//s:loc/text()", namespaces={"s": schemas.SITEMAP}) + [demo_site.url + "/sitemap-news.xml"]
+    counts = {}
+    for url in sitemaps:
+        document = etree.fromstring(requests.get(url, timeout=30).content, schemas.parser())
+        urlset.assertValid(document)
+        counts[url.rsplit("/", 1)[-1]] = len(document.xpath("//s:url", namespaces={"s": schemas.SITEMAP}))
+    assert counts["sitemap-articles.xml"] == 45
+    assert counts["sitemap-news.xml"] >= 1  # the demo's newest stories are from today and yesterday

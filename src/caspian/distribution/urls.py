@@ -1,4 +1,4 @@
-from django.urls import re_path
+from django.urls import path, re_path
 
 from . import views
 
@@ -8,4 +8,8 @@ urlpatterns = [
         views.feed,
         name="feed",
     ),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", views.sitemap_index, name="sitemap_index"),
+    path("sitemap-news.xml", views.news_sitemap, name="news_sitemap"),
+    path("sitemap-<str:section>.xml", views.sitemap, name="sitemap"),
 ]

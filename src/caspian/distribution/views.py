@@ -1,15 +1,21 @@
-"""Feed views: which articles a feed address is about, and answering 304 when nothing changed."""
+"""Feeds (which articles an address is about, 304 when nothing changed), sitemaps and robots.txt."""
 
+from django.conf import settings as django_settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Count, Max
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, quote_etag
 from django.utils.http import http_date
 from taggit.models import Tag
+from wagtail.models import Site
 
 from ..newsroom.listings import site_articles
 from ..newsroom.models import AuthorPage, PublicationSettings, SectionPage
 from ..newsroom.models.publication import site_setting
+from . import sitemaps
 from .feeds import FORMATS, ArticleFeed, FeedSource
 
 
@@ -64,3 +70,57 @@ def _source(request, scope, slug):
         language,
         articles.tagged(tag),
     )
+
+
+def sitemap_index(request):
+    return sitemap_views.index(
+        request,
+        sitemaps.for_site(_site(request)),
+        sitemap_url_name="sitemap",
+        template_name="distribution/sitemap_index.xml",
+    )
+
+
+def sitemap(request, section):
+    return sitemap_views.sitemap(
+        request, sitemaps.for_site(_site(request)), section=section, template_name="distribution/sitemap.xml"
+    )
+
+
+def news_sitemap(request):
+    """Google News: the last two days' articles with publication name and language."""
+    site = _site(request)
+    articles = list(sitemaps.news_articles(site))
+    settings = site_setting(PublicationSettings, request)
+    response = TemplateResponse(
+        request,
+        "distribution/news_sitemap.xml",
+        {
+            "articles": [(request.build_absolute_uri(a.relative_url(site)), a) for a in articles],
+            "publication": site.site_name or site.root_page.title,
+            "language": (settings.language or "en").split("-")[0],
+        },
+        content_type="application/xml",
+    )
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response
+
+
+def robots_txt(request):
+    """Crawlers may read every reader page; the admin and form endpoints are not for them."""
+    lines = [
+        "User-agent: *",
+        f"Disallow: {django_settings.ADMIN_URL_PREFIX}",
+        "Disallow: /comments/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap_index'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('news_sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def _site(request):
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404("No site is configured for this host.")
+    return site
