@@ -23,8 +23,11 @@ class SecurityHeaderTests(NewsroomTestCase):
     def test_reader_pages_have_no_inline_script_or_style(self):
         for url in ("/", self.articles[0].url):
             content = self.get(url).content.decode()
-            # Only the comment form's enhancement, from our own static files.
-            self.assertNotRegex(content, r"<script(?! src=\"/static/comments/comments\.js\" defer></script>)")
+            # Only the comment form's enhancement from our own files, and JSON-LD data (never run).
+            self.assertNotRegex(
+                content,
+                r"<script(?! src=\"/static/comments/comments\.js\" defer></script>| type=\"application/ld\+json\">)",
+            )
             self.assertNotIn("style=", content)
             self.assertNotIn("<style", content)
 

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "caspian.newsroom",
     "caspian.comments",
     "caspian.distribution",
+    "caspian.search",
     "caspian.masthead",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",

@@ -7,12 +7,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from . import health
 from .newsroom import views as newsroom_views
+from .search import views as search_views
 
 urlpatterns = [
     path(settings.ADMIN_URL_PREFIX.lstrip("/"), include(wagtailadmin_urls)),
     path("healthz", health.healthz, name="healthz"),
     path("documents/", include(wagtaildocs_urls)),
     path("tags/<str:slug>/", newsroom_views.tag_page, name="tag"),
+    path("search/", search_views.search, name="search"),
     path("comments/", include("caspian.comments.urls")),
     path("", include("caspian.distribution.urls")),
 ]

@@ -72,7 +72,8 @@ class PageFrameTests(NewsroomTestCase):
         print_css = page.find("link", rel="stylesheet", media="print")
         self.assertIn("print", print_css["href"])
         # The only script is the comment form's enhancement: our own file, deferred, nothing inline.
-        scripts = [(s["src"], s.has_attr("defer"), s.string) for s in page.find_all("script")]
+        scripts = [(s["src"], s.has_attr("defer"), s.string) for s in page.find_all("script") if s.has_attr("src")]
+        self.assertEqual({s["type"] for s in page.find_all("script", src=False)}, {"application/ld+json"})
         self.assertEqual(scripts, [("/static/comments/comments.js", True, None)])
 
 

@@ -107,6 +107,25 @@ def prepare_renditions(image, *preset_names):
         image.get_renditions(*PRESETS[name].all_specs())
 
 
+# For search engines and social cards: the lead image at 16:9, 4:3 and 1:1,
+# 1200 px wide where the original allows (Google's guidance for articles).
+SHARE_SPECS = {
+    "16:9": "fill-1200x675|format-jpeg",
+    "4:3": "fill-1200x900|format-jpeg",
+    "1:1": "fill-1200x1200|format-jpeg",
+}
+
+
+def share_renditions(image):
+    """``{"16:9": rendition, ...}`` for ``image``, or ``{}`` if its file is lost."""
+    try:
+        renditions = image.get_renditions(*SHARE_SPECS.values())
+    except SourceImageIOError:
+        logger.warning("Image %s (%s) has no readable file; not shared.", image.pk, image.file.name)
+        return {}
+    return {ratio: renditions[spec] for ratio, spec in SHARE_SPECS.items()}
+
+
 def jpeg_rendition(image, preset_name):
     """The preset's JPEG rendition of ``image`` (for feeds and cards elsewhere), or ``None`` if the file is lost."""
     try:

@@ -14,6 +14,7 @@ def prepare_article_images(article_id):
         return
     if article.lead_image:
         images.prepare_renditions(article.lead_image, "lead", "card")
+        images.share_renditions(article.lead_image)
     for block in article.body:
         if block.block_type == "image" and block.value["image"]:
             images.prepare_renditions(block.value["image"], "inline")

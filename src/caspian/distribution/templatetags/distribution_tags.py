@@ -1,7 +1,8 @@
 from django import template
 from django.urls import reverse
 
-from ...newsroom.models import AuthorPage, SectionPage
+from ...newsroom.models import ArticlePage, AuthorPage, SectionPage
+from .. import structured_data as structured
 
 register = template.Library()
 
@@ -28,3 +29,49 @@ def feed_links(context):
             kwargs = {"fmt": fmt, **({"scope": scope, "slug": slug} if scope else {})}
             links.append({"href": reverse("feed", kwargs=kwargs), "type": mime, "title": f"{title} ({label})"})
     return {"feed_links": links}
+
+
+@register.simple_tag(takes_context=True)
+def structured_data(context):
+    """JSON-LD for the page: NewsArticle and breadcrumbs on articles, WebSite and publisher on the front page."""
+    request, page = context.get("request"), context.get("page")
+    if request is None or "publication" not in context:
+        return ""
+    if isinstance(page, ArticlePage) and page.pk and page.live:
+        graph = structured.article_graph(
+            page, request, context["publication"], context.get("bylines", []), context.get("tags", [])
+        )
+    elif context.get("is_front_page"):
+        graph = structured.home_graph(request, context["publication"])
+    else:
+        return ""
+    return structured.script(graph)
+
+
+@register.inclusion_tag("distribution/social_meta.html", takes_context=True)
+def social_meta(context):
+    """Open Graph and Twitter card tags: an article's with its image, dates, section and tags; else the site's."""
+    request, page = context.get("request"), context.get("page")
+    if request is None or page is None or "publication" not in context:
+        return {}
+    meta = {
+        "site_name": context["publication"]["name"],
+        "title": getattr(page, "seo_title", "") or page.title,
+        "description": getattr(page, "search_description", "") or getattr(page, "standfirst", ""),
+        "url": request.build_absolute_uri(),
+        "type": "website",
+    }
+    if isinstance(page, ArticlePage) and page.pk:
+        images = structured.share_images(page, request)
+        meta.update(
+            type="article",
+            url=page.get_full_url(request),
+            image=images[0] if images else None,
+            image_alt=page.lead_image_alt,
+            published=page.first_published_at,
+            modified=page.updated_at or page.first_published_at,
+            section=page.section.title if page.section else "",
+            tags=[tag.name for tag in context.get("tags", [])],
+            authors=[byline.author.get_full_url(request) for byline in context.get("bylines", [])],
+        )
+    return {"meta": meta}
