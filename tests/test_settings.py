@@ -106,6 +106,8 @@ def test_bad_values_say_what_to_do(tmp_path):
     assert code and "use 'pre', 'post' or 'trusted'" in error
     code, error = settings_with({**home, "COMMENTS_RATE_LIMIT": "5 per minute"})
     assert code and "e.g. 5/minute" in error
+    code, error = settings_with({**home, "CASPIAN_SEARCH_URL": "solr://search.internal/caspian"})
+    assert code and "use ENGINE://host:port/index" in error
     code, error = settings_with({**home, "COMMENTS_MAX_DEPTH": "0"})
     assert code and "use 1 (no replies nested) or more" in error
 

@@ -280,7 +280,29 @@ CASPIAN_CSP = (
 
 WAGTAIL_SITE_NAME = env("CASPIAN_SITE_NAME", "Caspian")
 WAGTAIL_I18N_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The database backend uses SQLite FTS5 or PostgreSQL full-text search,
+# whichever database runs. Large archives can use a search server instead,
+# e.g. CASPIAN_SEARCH_URL=elasticsearch8://search.internal:9200/caspian
+# (the Python client for it must be installed: see docs/settings.md).
+SEARCH_URL = env("CASPIAN_SEARCH_URL")
+_SEARCH_ENGINES = ("elasticsearch7", "elasticsearch8", "elasticsearch9", "opensearch2", "opensearch3")
+if SEARCH_URL:
+    _search = urlsplit(SEARCH_URL)
+    if _search.scheme not in _SEARCH_ENGINES or not _search.hostname:
+        raise ImproperlyConfigured(
+            f"CASPIAN_SEARCH_URL={SEARCH_URL!r}: use ENGINE://host:port/index with ENGINE one of "
+            f"{', '.join(_SEARCH_ENGINES)}, or leave it unset for the database's own search."
+        )
+    _tls = env_bool("CASPIAN_SEARCH_TLS", False)
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": f"wagtail.search.backends.{_search.scheme}",
+            "URLS": [f"{'https' if _tls else 'http'}://{_search.netloc}"],
+            "INDEX": _search.path.strip("/") or "caspian",
+        }
+    }
+else:
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILREDIRECTS_AUTO_CREATE = True

@@ -27,6 +27,7 @@ PAGES = {
     "article": None,  # found on the home page
     "author": "/authors/nino-kapanadze/",
     "about": "/about/",
+    "search": "/search/?q=Munich",
 }
 
 
@@ -112,7 +113,7 @@ def demo_site(tmp_path_factory):
 
 @pytest.fixture(scope="package")
 def page_urls(demo_site):
-    """The five reader pages the validators check, as absolute URLs."""
+    """The reader pages the validators check, as absolute URLs."""
     from bs4 import BeautifulSoup
 
     home = BeautifulSoup(requests.get(demo_site.url + "/", timeout=30).text, "html.parser")

@@ -220,6 +220,16 @@ def test_the_demo_advertises_feeds_that_parse_cleanly(demo_site):
             assert 'src="/' not in entry.content[0].value and 'href="/' not in entry.content[0].value
     items = requests.get(demo_site.url + "/feeds/feed.json", timeout=30).json()["items"]
     assert len(items) == 45
+    # A section's and an author's pages advertise feeds of their own, which parse as cleanly.
+    for page in ("/south-caucasus/", "/authors/nino-kapanadze/"):
+        own = [link["href"] for link in fetch(demo_site.url + page).select('head link[rel="alternate"]')][3:]
+        assert len(own) == 3, page
+        for path in own[:2]:
+            response = requests.get(demo_site.url + path, timeout=30)
+            parsed = feedparser.parse(
+                response.content, response_headers={"content-type": response.headers["Content-Type"]}
+            )
+            assert not parsed.bozo and parsed.entries, path
 
 
 def test_the_demo_sitemaps_and_robots_are_valid(demo_site):
@@ -240,3 +250,19 @@ def test_the_demo_sitemaps_and_robots_are_valid(demo_site):
         counts[url.rsplit("/", 1)[-1]] = len(document.xpath("//s:url", namespaces={"s": schemas.SITEMAP}))
     assert counts["sitemap-articles.xml"] == 45
     assert counts["sitemap-news.xml"] >= 1  # the demo's newest stories are from today and yesterday
+
+
+def test_the_demo_describes_itself_to_search_engines_and_searches(demo_site, page_urls):
+    home = fetch(demo_site.url + "/")
+    graph = json.loads(home.find("script", type="application/ld+json").string)["@graph"]
+    assert {item["@type"] for item in graph} == {"WebSite", "NewsMediaOrganization"}
+    assert home.select_one(".masthead__search a")["href"] == "/search/"
+
+    article = fetch(page_urls["article"])
+    news = json.loads(article.find("script", type="application/ld+json").string)["@graph"][0]
+    assert news["@type"] == "NewsArticle" and len(news["headline"]) <= 110
+    assert news["image"] and news["author"] and news["publisher"]["name"] == "The Caspian Times"
+    assert article.find("meta", property="og:type")["content"] == "article"
+
+    results = fetch(demo_site.url + "/search/?q=Munich")
+    assert results.select(".search-result"), "the demo's festival story mentions Munich"

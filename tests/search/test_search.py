@@ -11,7 +11,7 @@ from ..newsroom.scenario import NewsroomTestCase, html
 
 class SearchTests(NewsroomTestCase):
     def titles(self, response):
-        return [a.get_text(strip=True) for a in html(response).select(".card__title a")]
+        return [a.get_text() for a in html(response).select(".search-result__title a")]
 
     def test_a_title_match_outranks_a_body_match(self):
         body_only = ArticlePageFactory(
@@ -53,6 +53,41 @@ class SearchTests(NewsroomTestCase):
         self.assertIn("25 articles found", first.select_one(".search-summary").get_text())
         self.assertEqual(first.select_one('.pagination a[rel="next"]')["href"], "?q=caviar&page=2")
         self.assertTrue(self.titles(self.get("/search/?q=caviar&page=2")))
+
+    def test_filters_by_section_author_and_dates(self):
+        from datetime import timedelta
+
+        old = ArticlePageFactory(
+            section=self.central_asia,
+            authors=[self.second_author],
+            title="Sturgeon farms in the delta",
+            first_published_at=self.now - timedelta(days=40),
+        )
+        new = ArticlePageFactory(section=self.caucasus, authors=[self.author], title="Sturgeon exports rise")
+
+        def found(**filters):
+            return self.titles(self.client.get("/search/", {"q": "sturgeon", **filters}))
+
+        self.assertEqual(set(found()), {old.title, new.title})
+        self.assertEqual(found(section=self.caucasus.slug), [new.title])
+        self.assertEqual(found(author=self.second_author.slug), [old.title])
+        day = (self.now - timedelta(days=40)).date()
+        self.assertEqual(
+            found(**{"from": str(day - timedelta(days=1)), "to": str(day + timedelta(days=1))}), [old.title]
+        )
+        self.assertEqual(found(**{"from": str(self.now.date())}), [new.title])
+        response = self.client.get("/search/", {"q": "sturgeon", "from": "last week"})
+        self.assertEqual(set(self.titles(response)), {old.title, new.title})  # the bad date is left out, and said so
+        self.assertIn("“last week” is not a date", html(response).select_one(".search-problem").get_text())
+
+    def test_search_words_are_highlighted_safely(self):
+        ArticlePageFactory(
+            section=self.caucasus, authors=[self.author], title="Sturgeon & <caviar>", standfirst="Sturgeons return."
+        )
+        result = html(self.get("/search/?q=sturgeon"))
+        self.assertEqual([m.get_text() for m in result.select(".search-result mark")], ["Sturgeon", "Sturgeons"])
+        self.assertEqual(result.select_one(".search-result__title").get_text(), "Sturgeon & <caviar>")
+        self.assertIsNone(result.select_one(".search-result caviar"))
 
     def test_the_masthead_links_to_search(self):
         self.assertEqual(html(self.get("/")).select_one(".masthead__search a")["href"], "/search/")
