@@ -13,7 +13,6 @@ IMAGE = "http://www.google.com/schemas/sitemap-image/1.1"
 def corpora():
     """``../shared/corpora`` beside the repository (or ``$CASPIAN_CORPORA``)."""
     candidates = [os.environ.get("CASPIAN_CORPORA"), Path(__file__).resolve().parents[3] / "shared" / "corpora"]
-    candidates.append(Path("/work/shared/corpora"))  # CI checks out elsewhere on the same machine
     for candidate in filter(None, candidates):
         if (Path(candidate) / "sitemaps.org-sitemap.xsd").is_file():
             return Path(candidate)
