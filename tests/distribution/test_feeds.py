@@ -136,6 +136,13 @@ class FeedContentTests(FeedTestCase):
         self.assertNotIn("<script", content)
         self.assertIn("Said plainly.", content)
 
+    def test_a_site_with_nothing_published_yet_has_an_empty_feed(self):
+        ArticlePage.objects.all().unpublish()
+        for fmt in FORMATS[:2]:
+            response, feed = self.parse(f"/feeds/{fmt}")
+            self.assertFalse(feed.bozo, feed.get("bozo_exception"))
+            self.assertEqual((feed.entries, feed.feed.title), ([], "The Caspian Times"))
+
     def test_unknown_scopes_are_404(self):
         for url in ("/feeds/section/nowhere/rss.xml", "/feeds/author/nobody/atom.xml", "/feeds/tag/none/feed.json"):
             self.assertEqual(self.client.get(url).status_code, 404, url)

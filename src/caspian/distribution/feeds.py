@@ -36,6 +36,8 @@ class FeedSource:
 class RssFeed(Rss201rev2Feed):
     """RSS 2.0 with the full text in ``content:encoded``."""
 
+    label = "RSS"
+
     def rss_attributes(self):
         return {**super().rss_attributes(), "xmlns:content": "http://purl.org/rss/1.0/modules/content/"}
 
@@ -47,6 +49,8 @@ class RssFeed(Rss201rev2Feed):
 class AtomFeed(Atom1Feed):
     """Atom 1.0 with the full text as ``<content type="html">``."""
 
+    label = "Atom"
+
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         handler.addQuickElement("content", item["content_html"], {"type": "html"})
@@ -56,6 +60,7 @@ class JsonFeed(SyndicationFeed):
     """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
 
     content_type = "application/feed+json; charset=utf-8"
+    label = "JSON Feed"
 
     def write(self, outfile, encoding):
         feed = {

@@ -23,8 +23,8 @@ def feed(request, fmt, scope=None, slug=None):
     """``/feeds/rss.xml``, ``/feeds/section/<slug>/atom.xml``, ``/feeds/tag/<slug>/feed.json`` and the like."""
     source = _source(request, scope, slug)
     stamp = source.articles.aggregate(latest=Max("last_published_at"), count=Count("pk"))
-    if stamp["latest"] is None:
-        raise Http404("Nothing is published here yet.")
+    if stamp["latest"] is None:  # nothing published yet: an empty feed, which readers can subscribe to
+        return ArticleFeed(source, FORMATS[fmt])(request)
     # Publishing, editing or unpublishing any listed article changes one of these.
     etag = quote_etag(f"{fmt}-{scope}-{slug}-{stamp['latest'].timestamp()}-{stamp['count']}")
     last_modified = int(stamp["latest"].timestamp())
@@ -38,7 +38,7 @@ def feed(request, fmt, scope=None, slug=None):
 
 def _source(request, scope, slug):
     articles, site = site_articles(request)
-    publication = site.site_name or "Caspian"
+    publication = site.site_name or site.root_page.title
     settings = site_setting(PublicationSettings, request)
     language = settings.language or "en"
     if scope is None:
@@ -65,7 +65,7 @@ def _source(request, scope, slug):
     tag = get_object_or_404(Tag, slug=slug)
     return FeedSource(
         f"{publication}: {tag.name}",
-        request.build_absolute_uri(f"/tags/{tag.slug}/"),
+        request.build_absolute_uri(reverse("tag", args=[tag.slug])),
         f"Articles tagged {tag.name}.",
         language,
         articles.tagged(tag),

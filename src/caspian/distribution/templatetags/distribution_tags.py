@@ -3,14 +3,9 @@ from django.urls import reverse
 
 from ...newsroom.models import ArticlePage, AuthorPage, SectionPage
 from .. import structured_data as structured
+from ..feeds import FORMATS
 
 register = template.Library()
-
-FEED_TYPES = [
-    ("rss.xml", "application/rss+xml", "RSS"),
-    ("atom.xml", "application/atom+xml", "Atom"),
-    ("feed.json", "application/feed+json", "JSON Feed"),
-]
 
 
 @register.inclusion_tag("distribution/feed_links.html", takes_context=True)
@@ -25,9 +20,12 @@ def feed_links(context):
         scopes.append(("tag", tag.slug, f"{name}: {tag.name}"))
     links = []
     for scope, slug, title in scopes:
-        for fmt, mime, label in FEED_TYPES:
+        for fmt, feed_type in FORMATS.items():
             kwargs = {"fmt": fmt, **({"scope": scope, "slug": slug} if scope else {})}
-            links.append({"href": reverse("feed", kwargs=kwargs), "type": mime, "title": f"{title} ({label})"})
+            mime = feed_type.content_type.split(";")[0]
+            links.append(
+                {"href": reverse("feed", kwargs=kwargs), "type": mime, "title": f"{title} ({feed_type.label})"}
+            )
     return {"feed_links": links}
 
 
