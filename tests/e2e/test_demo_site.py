@@ -192,9 +192,12 @@ def test_images_and_static_files_are_served(demo_site, page_urls):
         assert response.headers["Content-Type"] == source["type"]
     stylesheet = page.find("link", rel="stylesheet")["href"]
     assert re.search(r"\.[0-9a-f]{12}\.css$", stylesheet), "static files carry a content hash"
-    response = requests.get(demo_site.url + stylesheet, timeout=30, headers={"Accept-Encoding": "gzip"})
-    assert response.status_code == 200
-    assert "max-age=315360000" in response.headers["Cache-Control"]
+    for encoding in ("br", "gzip"):  # compressed ahead of time, in both encodings
+        response = requests.get(demo_site.url + stylesheet, timeout=30, headers={"Accept-Encoding": encoding})
+        assert response.status_code == 200
+        assert response.headers["Content-Encoding"] == encoding
+        assert "max-age=315360000" in response.headers["Cache-Control"]
+        assert "immutable" in response.headers["Cache-Control"]
 
 
 def test_served_pages_carry_security_headers(demo_site):
