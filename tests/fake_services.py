@@ -29,6 +29,9 @@ class FakeHTTPService:
             def do_POST(self):
                 server.handle(self)
 
+            def do_PURGE(self):
+                server.handle(self)
+
             def log_message(self, *args):
                 pass
 
@@ -127,6 +130,18 @@ class FakeAkismet(FakeHTTPService):
         if request.path.endswith("/comment-check"):
             return self._send(request, 200, answers[self.mode], "text/plain")
         self._send(request, 200, b"Thanks for making the web a better place.", "text/plain")
+
+
+class FakePurgingProxy(FakeHTTPService):
+    """A caching proxy's purge endpoint (Varnish, nginx): records each ``PURGE`` as ``(Host, path)``."""
+
+    def handle(self, request):
+        self.requests.append((request.command, request.headers["Host"], request.path))
+        self.request_seen.set()
+        self._send(request, 200, b"Purged", "text/plain")
+
+    def purged(self):
+        return {path for method, host, path in self.requests if method == "PURGE"}
 
 
 def _free_port():

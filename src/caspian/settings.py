@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "caspian.distribution",
     "caspian.search",
     "caspian.masthead",
+    "caspian.pagecache",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -134,6 +135,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "caspian.newsroom.middleware.PublicationLocaleMiddleware",
+    # Below the form secrets (pages are stored without them) and the
+    # publication's locale (entries expire at the publication's midnight).
+    "caspian.pagecache.middleware.PageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -199,6 +203,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(CASPIAN_HOME / "cache"),
+            # Room for the page cache: Django's default of 300 files would
+            # cull pages (and their invalidation stamps) every few minutes.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CASPIAN_CACHE_MAX_ENTRIES", 20_000)},
         }
     }
 
@@ -322,6 +329,38 @@ WEATHER_TIMEOUT_SECONDS = env_int("CASPIAN_WEATHER_TIMEOUT_SECONDS", 5)
 FEEDS_ITEM_COUNT = env_int("CASPIAN_FEED_ITEMS", 50)
 # URLs per sitemap page; search engines read at most 50,000.
 SITEMAP_PAGE_SIZE = min(env_int("CASPIAN_SITEMAP_PAGE_SIZE", 50_000), 50_000)
+
+# Page cache and CDN (see caspian/pagecache/).
+PAGE_CACHE = env_bool("CASPIAN_PAGE_CACHE", True)
+# A safety net only: every change readers should see invalidates the pages
+# showing it at once. Entries also end at the publication's midnight (the
+# masthead shows the date).
+PAGE_CACHE_SECONDS = env_int("CASPIAN_PAGE_CACHE_SECONDS", 600)
+# How long a CDN or reverse proxy may keep a page (s-maxage) before asking
+# again, and may serve it stale while it does, or while the site is down.
+CDN_MAX_AGE = env_int("CASPIAN_CDN_MAX_AGE", 300)
+CDN_STALE_WHILE_REVALIDATE = env_int("CASPIAN_CDN_STALE_WHILE_REVALIDATE", 60)
+CDN_STALE_IF_ERROR = env_int("CASPIAN_CDN_STALE_IF_ERROR", 86400)
+# What to purge when pages change: a caching proxy that accepts HTTP PURGE
+# (Varnish, nginx), Cloudflare or CloudFront. Wagtail's frontend cache does
+# the purging; unset means nothing in front to purge.
+WAGTAILFRONTENDCACHE = {}
+if env("CASPIAN_PURGE_URL"):
+    WAGTAILFRONTENDCACHE["proxy"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": env("CASPIAN_PURGE_URL"),
+    }
+if env("CASPIAN_CLOUDFLARE_ZONE_ID"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": env("CASPIAN_CLOUDFLARE_ZONE_ID"),
+        "BEARER_TOKEN": env("CASPIAN_CLOUDFLARE_TOKEN", ""),
+    }
+if env("CASPIAN_CLOUDFRONT_DISTRIBUTION_ID"):
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": env("CASPIAN_CLOUDFRONT_DISTRIBUTION_ID"),
+    }
 
 # Reader comments (see caspian/comments/).
 COMMENTS_MODERATION = env("COMMENTS_MODERATION", "pre")

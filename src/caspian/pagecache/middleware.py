@@ -1,0 +1,114 @@
+"""The miss path: render, note what the page depends on, add HTTP caching headers."""
+
+import hashlib
+import time
+from datetime import datetime, timedelta
+from datetime import time as clock
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
+
+from ..comments.tokens import PLACEHOLDER
+from . import dependencies, store
+
+# Where the page, once rendered, waits for the WSGI wrapper to store it
+# with the final headers (WSGIRequest.META is the WSGI environ).
+PENDING = "caspian.pagecache.pending"
+MARKER = PLACEHOLDER.encode()
+
+
+def cacheable_request(meta):
+    """Whether this request may be answered from, and stored in, the page cache.
+
+    Anonymous GET and HEAD requests for reader pages only: a session
+    cookie (an editor) bypasses the cache, as does everything under the
+    admin, comment actions, uploaded files and the health check.
+    """
+    if not store.enabled() or meta.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        return False
+    if f"{settings.SESSION_COOKIE_NAME}=" in meta.get("HTTP_COOKIE", ""):
+        return False
+    return not meta.get("PATH_INFO", "/").startswith(_skipped_prefixes())
+
+
+def _skipped_prefixes():
+    prefixes = (settings.ADMIN_URL_PREFIX, settings.STATIC_URL, settings.MEDIA_URL, "/comments/", "/documents/")
+    return (*(prefix for prefix in prefixes if prefix.startswith("/")), "/healthz")
+
+
+def _cacheable_response(request, response):
+    if response.status_code != 200 or getattr(response, "streaming", False) or response.cookies:
+        return False
+    # A view that used the reader's CSRF token (rather than the placeholder)
+    # or said so itself made a page for one reader only.
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    cache_control = response.get("Cache-Control", "")
+    return not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+
+
+def _seconds_to_midnight():
+    """Seconds until midnight in the active (the publication's) time zone: the masthead shows the date."""
+    now = timezone.localtime()
+    midnight = datetime.combine(now.date() + timedelta(days=1), clock.min, tzinfo=now.tzinfo)
+    return (midnight - now).total_seconds()
+
+
+class PageCacheMiddleware:
+    """On a page-cache miss, prepare the rendered page for the cache.
+
+    Sits below ``FormSecretsMiddleware`` (it sees the page with the
+    placeholder, never a reader's token) and below the publication's
+    locale. Adds ``ETag``, ``Last-Modified``, a ``Cache-Control`` a CDN can
+    act on and ``Surrogate-Key``/``Cache-Tag``; leaves the page in the
+    request for :class:`~caspian.pagecache.wsgi.CachedApplication` to store.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not cacheable_request(request.META):
+            return self.get_response(request)
+        generation = store.generation()
+        with dependencies.collecting() as tags:
+            response = self.get_response(request)
+        if not _cacheable_response(request, response):
+            return response
+        tags = tuple(sorted(tags | dependencies.for_response(request, response)))
+        personalised = MARKER in response.content
+        now = time.time()
+        # A view that sets its own validators (the feeds) knows better.
+        response.headers.setdefault("ETag", _etag(response.content, weak=personalised))
+        response.headers.setdefault("Last-Modified", http_date(now))
+        response["Surrogate-Key"] = response["Cache-Tag"] = " ".join(tags)
+        if not personalised:  # a page with a form is private once filled in
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=0,
+                s_maxage=settings.CDN_MAX_AGE,
+                stale_while_revalidate=settings.CDN_STALE_WHILE_REVALIDATE,
+                stale_if_error=settings.CDN_STALE_IF_ERROR,
+            )
+        versions = store.versions_if_unchanged(tags, generation)
+        response["X-Page-Cache"] = "miss"
+        if versions is not None:
+            request.META[PENDING] = {
+                "body": response.content,
+                "tags": tags,
+                "versions": versions,
+                "etag": response["ETag"],
+                "last_modified": parse_http_date_safe(response["Last-Modified"]) or now,
+                "expires": now + min(settings.PAGE_CACHE_SECONDS, _seconds_to_midnight()),
+                "personalised": personalised,
+            }
+        return response
+
+
+def _etag(body, weak):
+    digest = hashlib.blake2b(body, digest_size=16).hexdigest()
+    # Weak when readers get their own secrets filled in: same page, not the same bytes.
+    return f'W/"{digest}"' if weak else f'"{digest}"'

@@ -1,0 +1,57 @@
+"""Receivers: every change readers would see reaches :mod:`.invalidation` from here."""
+
+from django.apps import apps
+from django.db.models.signals import post_delete, post_save, pre_delete
+from wagtail.contrib.settings.models import BaseSiteSetting
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from ..comments.signals import comments_changed
+from . import invalidation
+
+
+def on_page_changed(sender, instance, **kwargs):
+    from ..newsroom.models import ArticlePage, AuthorPage, HomePage
+
+    page = instance.specific_deferred if type(instance) is Page else instance
+    if isinstance(page, ArticlePage):
+        invalidation.article_changed(page)
+    elif isinstance(page, HomePage):
+        invalidation.home_changed(page)
+    elif isinstance(page, AuthorPage):
+        invalidation.author_changed(page)
+    else:
+        invalidation.page_changed(page)
+
+
+def on_page_moved(sender, instance, url_path_before=None, parent_page_before=None, **kwargs):
+    from ..newsroom.models import ArticlePage
+
+    if isinstance(instance, ArticlePage):
+        invalidation.article_changed(instance, url_path_before=url_path_before, parent_before=parent_page_before)
+    else:
+        invalidation.page_changed(instance)
+
+
+def on_comments_changed(sender, article_ids, **kwargs):
+    invalidation.comments_changed(article_ids)
+
+
+def on_site_changed(sender, **kwargs):
+    invalidation.site_changed()
+
+
+def connect():
+    for model in apps.get_models():
+        if issubclass(model, Page):
+            uid = f"pagecache-{model._meta.label}"
+            page_published.connect(on_page_changed, sender=model, dispatch_uid=f"{uid}-published")
+            page_unpublished.connect(on_page_changed, sender=model, dispatch_uid=f"{uid}-unpublished")
+            if model is not Page:  # deleting a page deletes its base row too: one call is enough
+                pre_delete.connect(on_page_changed, sender=model, dispatch_uid=f"{uid}-deleted")
+            post_page_move.connect(on_page_moved, sender=model, dispatch_uid=f"{uid}-moved")
+        elif issubclass(model, BaseSiteSetting) or model is Site:
+            uid = f"pagecache-{model._meta.label}"
+            post_save.connect(on_site_changed, sender=model, dispatch_uid=f"{uid}-saved")
+            post_delete.connect(on_site_changed, sender=model, dispatch_uid=f"{uid}-deleted")
+    comments_changed.connect(on_comments_changed, dispatch_uid="pagecache-comments")

@@ -1,0 +1,69 @@
+"""Requests through the whole WSGI application, page cache included, as a web server sends them.
+
+Django's test client calls Django's handler directly, so it never meets the
+page cache in front of it; these tests need what a reader's browser meets.
+"""
+
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+
+from bs4 import BeautifulSoup
+from django.test import RequestFactory
+
+from caspian.pagecache import store
+from caspian.wsgi import application
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict
+    body: bytes
+    cookies: SimpleCookie = field(default_factory=SimpleCookie)
+
+    @property
+    def hit(self):
+        return self.headers.get("x-page-cache") == "hit"
+
+    @property
+    def text(self):
+        return self.body.decode()
+
+    def html(self):
+        return BeautifulSoup(self.body, "html.parser")
+
+
+class WsgiClient:
+    """A reader: GETs through ``caspian.wsgi.application``, keeping the cookies it is given."""
+
+    def __init__(self):
+        self.cookies = {}
+
+    def get(self, path, method="GET", **headers):
+        factory = RequestFactory()
+        request = factory.generic(method, path, **headers)
+        if self.cookies:
+            request.environ["HTTP_COOKIE"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        sent = {}
+
+        def start_response(status, response_headers, exc_info=None):
+            sent["status"], sent["headers"] = status, response_headers
+
+        body = b"".join(application(request.environ, start_response))
+        cookies = SimpleCookie()
+        headers = {}
+        for name, value in sent["headers"]:
+            if name.lower() == "set-cookie":
+                cookies.load(value)
+            else:
+                headers[name.lower()] = value
+        self.cookies.update({name: morsel.value for name, morsel in cookies.items()})
+        return Response(int(sent["status"].split()[0]), headers, body, cookies)
+
+    def head(self, path, **headers):
+        return self.get(path, method="HEAD", **headers)
+
+
+def forget_local_copies():
+    """Make the next request read the shared cache, as another server process would."""
+    store.clear_local()
