@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
 from bs4 import BeautifulSoup
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import RequestFactory
 
 from caspian.pagecache import store
@@ -49,7 +51,18 @@ class WsgiClient:
         def start_response(status, response_headers, exc_info=None):
             sent["status"], sent["headers"] = status, response_headers
 
-        body = b"".join(application(request.environ, start_response))
+        # As Django's test client does: a request must not close the test's
+        # database connection (it holds the test's transaction).
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            result = application(request.environ, start_response)
+            body = b"".join(result)
+            if hasattr(result, "close"):
+                result.close()  # as a WSGI server does; Django sends request_finished
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
         cookies = SimpleCookie()
         headers = {}
         for name, value in sent["headers"]:

@@ -175,7 +175,7 @@ class StoreTests(PageCacheTestCase):
 
     def test_an_evicted_tag_counts_as_changed(self):
         self.cached("/")
-        cache.delete("pagecache:tag:latest")
+        cache.delete(store._tag_key("latest"))
         forget_local_copies()
         store.invalidate({"unrelated"})  # any invalidation makes processes check their copies again
         self.assertFalse(self.reader.get("/").hit)

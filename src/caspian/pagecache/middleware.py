@@ -103,7 +103,6 @@ class PageCacheMiddleware:
                 "etag": response["ETag"],
                 "last_modified": parse_http_date_safe(response["Last-Modified"]) or now,
                 "expires": now + min(settings.PAGE_CACHE_SECONDS, _seconds_to_midnight()),
-                "personalised": personalised,
             }
         return response
 

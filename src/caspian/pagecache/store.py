@@ -11,7 +11,9 @@ the shared cache for each request, so a process also keeps recent entries
 in memory, with the **generation**: one shared token that changes on every
 invalidation. While the generation is unchanged nothing can have been
 invalidated, and a hit costs one small read; when it changes, entries are
-checked against their tags again.
+checked against their tags again. Hits read the generation at most every
+``GENERATION_RECHECK_SECONDS``, so another process's invalidation shows
+within that time; this process's own shows at once.
 
 Ordering makes this safe across processes without locks:
 :func:`invalidate` changes the generation, then the tags, then the
@@ -30,7 +32,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
-GENERATION_KEY = "pagecache:generation"
+# Part of every key: change it when Entry changes, so a new release never
+# reads entries an older one stored.
+FORMAT = 2
+GENERATION_KEY = f"pagecache:{FORMAT}:generation"
+GENERATION_RECHECK_SECONDS = 0.1
 LOCAL_ENTRIES = 256  # per process; a rendered article is ~80 KB
 # Query parameters that never change a page: campaign and click trackers.
 IGNORED_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
@@ -43,13 +49,16 @@ class Entry:
     """A stored page: the final response headers and the body without any reader's secrets."""
 
     headers: tuple  # (name, value) pairs, without Set-Cookie
-    body: bytes
+    parts: tuple  # the body, split where each reader's form secrets go
     tags: tuple
     versions: tuple
     etag: str
     last_modified: float
     expires: float
-    personalised: bool  # the body holds the form-secrets placeholder
+
+    @property
+    def personalised(self):
+        return len(self.parts) > 1
 
 
 def key_for(host, path, query):
@@ -60,24 +69,34 @@ def key_for(host, path, query):
     """
     parameters = sorted(p for p in query.split("&") if p and not p.startswith(IGNORED_PARAMETERS))
     digest = hashlib.sha256("\n".join([host.lower(), path, "&".join(parameters)]).encode()).hexdigest()[:32]
-    return f"pagecache:page:{digest}"
+    return f"pagecache:{FORMAT}:page:{digest}"
 
 
 def _tag_key(tag):
-    return f"pagecache:tag:{tag}"
+    return f"pagecache:{FORMAT}:tag:{tag}"
 
 
 def _new_token():
     return uuid.uuid4().hex[:12]
 
 
-def generation():
-    """The shared generation token (created if missing, so an evicted one reads as a change)."""
+def generation(max_age=0.0):
+    """The shared generation token (created if missing, so an evicted one reads as a change).
+
+    With ``max_age``, a token this process read less than that many seconds ago will do.
+    """
+    token, read_at = _last_generation
+    if max_age and token is not None and time.monotonic() - read_at < max_age:
+        return token
     token = cache.get(GENERATION_KEY)
     if token is None:
         cache.add(GENERATION_KEY, _new_token(), timeout=None)
         token = cache.get(GENERATION_KEY)
+    _last_generation[:] = [token, time.monotonic()]
     return token
+
+
+_last_generation = [None, 0.0]
 
 
 def _versions(tags):
@@ -112,6 +131,7 @@ def invalidate(tags):
     cache.set_many({_tag_key(tag): _new_token() for tag in tags}, timeout=TAG_SECONDS)
     cache.set(GENERATION_KEY, _new_token(), timeout=None)
     _local.clear()
+    _last_generation[:] = [None, 0.0]
 
 
 def save(key, entry):
@@ -120,7 +140,7 @@ def save(key, entry):
 
 def lookup(key):
     """The valid stored page for ``key``, or ``None``. Reads only the cache, never the database."""
-    current = generation()
+    current = generation(max_age=GENERATION_RECHECK_SECONDS)
     known = _local.get(key)
     if known is not None:
         entry, checked_at = known
@@ -140,6 +160,7 @@ def lookup(key):
 def clear_local():
     """Forget this process's copies (tests; the shared cache is untouched)."""
     _local.clear()
+    _last_generation[:] = [None, 0.0]
 
 
 class _LocalEntries:

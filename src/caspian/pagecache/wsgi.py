@@ -14,9 +14,9 @@ from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.http import parse_http_date_safe
 
-from ..comments.middleware import FormSecretsMiddleware
+from ..comments.tokens import form_secrets
 from . import store
-from .middleware import PENDING, cacheable_request
+from .middleware import MARKER, PENDING, cacheable_request
 
 # Headers that belong to one response, not to the page.
 UNSTORED_HEADERS = {"set-cookie", "content-length", "date", "server", "x-page-cache"}
@@ -30,8 +30,8 @@ class CachedApplication:
 
     def __init__(self, application):
         self.application = application
-        # The secrets a cached form needs, filled in per reader (see module docstring).
-        self.personalise = CsrfViewMiddleware(FormSecretsMiddleware(lambda request: request.cached_response))
+        # Reads the reader's CSRF cookie, and sets it when they have none.
+        self.csrf = CsrfViewMiddleware(lambda request: None)
 
     def __call__(self, environ, start_response):
         if not cacheable_request(environ):
@@ -55,7 +55,8 @@ class CachedApplication:
         pending = environ.pop(PENDING, None)
         if pending is not None and sent.get("status", "").startswith("200"):
             headers = tuple((name, value) for name, value in sent["headers"] if name.lower() not in UNSTORED_HEADERS)
-            store.save(key, store.Entry(headers=headers, **pending))
+            parts = tuple(pending.pop("body").split(MARKER))
+            store.save(key, store.Entry(headers=headers, parts=parts, **pending))
         return response
 
     def serve(self, entry, environ, start_response):
@@ -65,23 +66,27 @@ class CachedApplication:
             headers = [(name, value) for name, value in entry.headers if name.lower() in NOT_MODIFIED_HEADERS]
             start_response("304 Not Modified", headers)
             return []
-        headers = [*entry.headers, ("Content-Length", str(len(entry.body))), ("Age", _age(entry)), HIT]
-        start_response("200 OK", headers)
-        return [] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]
+        return self.send(entry, entry.parts[0], [], environ, start_response)
 
     def serve_personalised(self, entry, environ, start_response):
+        """Fill in this reader's form secrets, as ``FormSecretsMiddleware`` does on a miss."""
         request = WSGIRequest(environ)
-        request.cached_response = HttpResponse(entry.body, headers=entry.headers)
+        self.csrf.process_request(request)
         # A reader without a CSRF cookie has no copy whose form would still work.
         if _not_modified(entry, environ) and request.COOKIES.get(settings.CSRF_COOKIE_NAME):
             headers = [(name, value) for name, value in entry.headers if name.lower() in NOT_MODIFIED_HEADERS]
             start_response("304 Not Modified", headers)
             return []
-        response = self.personalise(request)
-        headers = [*response.items(), ("Age", _age(entry)), HIT]
-        headers += [("Set-Cookie", cookie.output(header="")) for cookie in response.cookies.values()]
+        body = form_secrets(request).encode().join(entry.parts)
+        carrier = HttpResponse()
+        self.csrf.process_response(request, carrier)
+        cookies = [("Set-Cookie", cookie.output(header="")) for cookie in carrier.cookies.values()]
+        return self.send(entry, body, cookies, environ, start_response)
+
+    def send(self, entry, body, extra_headers, environ, start_response):
+        headers = [*entry.headers, *extra_headers, ("Content-Length", str(len(body))), ("Age", _age(entry)), HIT]
         start_response("200 OK", headers)
-        return [] if environ["REQUEST_METHOD"] == "HEAD" else [response.content]
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
 
 def _not_modified(entry, environ):
