@@ -43,11 +43,16 @@ def form_secrets(request):
     A form shown again after a failed post keeps its first issue time
     (``request.form_token_issued``), so fixing a typo quickly is no "bot".
     """
+    return hidden_inputs(csrf_token(request), getattr(request, "form_token_issued", None))
+
+
+def hidden_inputs(csrf, issued=None):
+    """The form secrets for a masked CSRF token ``csrf`` (see :func:`csrf_token`)."""
     return format_html(
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}"><input type="hidden" name="{}" value="{}">',
-        csrf_token(request),
+        csrf,
         FIELD,
-        issue(getattr(request, "form_token_issued", None)),
+        issue(issued),
     )
 
 
@@ -56,17 +61,25 @@ def csrf_token(request):
 
     The same contract and token format: the reader's secret (from the
     cookie ``CsrfViewMiddleware`` read, or a new one it will set), masked
-    afresh for each response so compression cannot reveal it. Django's own
-    draws each random character with a separate system call.
+    afresh for each response (:func:`mask`). Django's own draws each random
+    character with a separate system call.
     """
     secret = request.META.get("CSRF_COOKIE")
     if secret is None:
-        secret = request.META["CSRF_COOKIE"] = _random_string(CSRF_SECRET_LENGTH)
+        secret = request.META["CSRF_COOKIE"] = new_csrf_secret()
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
-    mask = _random_string(CSRF_SECRET_LENGTH)
+    return mask(secret)
+
+
+def new_csrf_secret():
+    return _random_string(CSRF_SECRET_LENGTH)
+
+
+def mask(secret):
+    """``secret`` masked with fresh randomness, as Django masks it, so compression cannot reveal it."""
+    pad = _random_string(CSRF_SECRET_LENGTH)
     count = len(CSRF_ALLOWED_CHARS)
-    cipher = "".join(CSRF_ALLOWED_CHARS[(_INDEX[x] + _INDEX[y]) % count] for x, y in zip(secret, mask, strict=True))
-    return mask + cipher
+    return pad + "".join(CSRF_ALLOWED_CHARS[(_INDEX[x] + _INDEX[y]) % count] for x, y in zip(secret, pad, strict=True))
 
 
 _INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}

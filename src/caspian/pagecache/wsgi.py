@@ -1,20 +1,19 @@
 """The hit path: answer from the page cache before Django handles the request.
 
 A hit never touches the database. Pages with a comment form get the
-reader's secrets filled in by the same two middlewares that fill them on a
-miss (CSRF and form secrets), run on their own; other pages go out as
-stored, or as ``304 Not Modified`` when the reader's copy is current.
+reader's secrets filled in, as CSRF and form-secrets middleware fill them
+on a miss (tests post such forms with CSRF checks on); other pages go out
+as stored, or as ``304 Not Modified`` when the reader's copy is current.
 """
 
 import time
 
 from django.conf import settings
-from django.core.handlers.wsgi import WSGIRequest
-from django.http import HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware
+from django.http import parse_cookie
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils.http import parse_http_date_safe
 
-from ..comments.tokens import form_secrets
+from ..comments import tokens
 from . import store
 from .middleware import MARKER, PENDING, cacheable_request
 
@@ -30,8 +29,6 @@ class CachedApplication:
 
     def __init__(self, application):
         self.application = application
-        # Reads the reader's CSRF cookie, and sets it when they have none.
-        self.csrf = CsrfViewMiddleware(lambda request: None)
 
     def __call__(self, environ, start_response):
         if not cacheable_request(environ):
@@ -63,30 +60,62 @@ class CachedApplication:
         if entry.personalised:
             return self.serve_personalised(entry, environ, start_response)
         if _not_modified(entry, environ):
-            headers = [(name, value) for name, value in entry.headers if name.lower() in NOT_MODIFIED_HEADERS]
-            start_response("304 Not Modified", headers)
-            return []
+            return self.not_modified(entry, start_response)
         return self.send(entry, entry.parts[0], [], environ, start_response)
 
     def serve_personalised(self, entry, environ, start_response):
-        """Fill in this reader's form secrets, as ``FormSecretsMiddleware`` does on a miss."""
-        request = WSGIRequest(environ)
-        self.csrf.process_request(request)
-        # A reader without a CSRF cookie has no copy whose form would still work.
-        if _not_modified(entry, environ) and request.COOKIES.get(settings.CSRF_COOKIE_NAME):
-            headers = [(name, value) for name, value in entry.headers if name.lower() in NOT_MODIFIED_HEADERS]
-            start_response("304 Not Modified", headers)
-            return []
-        body = form_secrets(request).encode().join(entry.parts)
-        carrier = HttpResponse()
-        self.csrf.process_response(request, carrier)
-        cookies = [("Set-Cookie", cookie.output(header="")) for cookie in carrier.cookies.values()]
+        """Fill in this reader's form secrets, as ``FormSecretsMiddleware`` does on a miss.
+
+        A reader without a CSRF cookie gets one, as ``CsrfViewMiddleware``
+        would set it; one with a cookie keeps it (it lasts a year), and may
+        get a 304 since their copy's form still works.
+        """
+        secret = _csrf_secret(environ)
+        cookies = []
+        if secret is None:
+            secret = tokens.new_csrf_secret()
+            cookies.append(_csrf_cookie(secret))
+        elif _not_modified(entry, environ):
+            return self.not_modified(entry, start_response)
+        body = tokens.hidden_inputs(tokens.mask(secret)).encode().join(entry.parts)
         return self.send(entry, body, cookies, environ, start_response)
+
+    def not_modified(self, entry, start_response):
+        headers = [(name, value) for name, value in entry.headers if name.lower() in NOT_MODIFIED_HEADERS]
+        start_response("304 Not Modified", [*headers, HIT])
+        return []
 
     def send(self, entry, body, extra_headers, environ, start_response):
         headers = [*entry.headers, *extra_headers, ("Content-Length", str(len(body))), ("Age", _age(entry)), HIT]
         start_response("200 OK", headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+
+def _csrf_secret(environ):
+    """The reader's CSRF secret, if their cookie holds a well-formed one (as ``CsrfViewMiddleware`` checks)."""
+    cookie = environ.get("HTTP_COOKIE", "")
+    if settings.CSRF_COOKIE_NAME not in cookie:
+        return None
+    secret = parse_cookie(cookie).get(settings.CSRF_COOKIE_NAME, "")
+    if len(secret) == CSRF_SECRET_LENGTH and all(char in CSRF_ALLOWED_CHARS for char in secret):
+        return secret
+    return None
+
+
+def _csrf_cookie(secret):
+    """The ``Set-Cookie`` header ``CsrfViewMiddleware`` sends for a new secret, from the same settings."""
+    attributes = [f"{settings.CSRF_COOKIE_NAME}={secret}", f"Path={settings.CSRF_COOKIE_PATH}"]
+    if settings.CSRF_COOKIE_AGE is not None:
+        attributes.append(f"Max-Age={settings.CSRF_COOKIE_AGE}")
+    if settings.CSRF_COOKIE_DOMAIN:
+        attributes.append(f"Domain={settings.CSRF_COOKIE_DOMAIN}")
+    if settings.CSRF_COOKIE_SECURE:
+        attributes.append("Secure")
+    if settings.CSRF_COOKIE_HTTPONLY:
+        attributes.append("HttpOnly")
+    if settings.CSRF_COOKIE_SAMESITE:
+        attributes.append(f"SameSite={settings.CSRF_COOKIE_SAMESITE}")
+    return ("Set-Cookie", "; ".join(attributes))
 
 
 def _not_modified(entry, environ):
@@ -95,7 +124,10 @@ def _not_modified(entry, environ):
     if if_none_match:
         tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
         return "*" in tags or entry.etag.removeprefix("W/") in tags
-    since = parse_http_date_safe(environ.get("HTTP_IF_MODIFIED_SINCE", ""))
+    if_modified_since = environ.get("HTTP_IF_MODIFIED_SINCE")
+    if not if_modified_since:
+        return False
+    since = parse_http_date_safe(if_modified_since)
     return since is not None and int(entry.last_modified) <= since
 
 
