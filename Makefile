@@ -1,7 +1,8 @@
 # Caspian's two commands: `make demo` and `make test`. Everything they need
 # is installed on first use, from a machine that has only Python 3.11+, git
 # and make. Nothing is installed outside this folder except Debian's
-# chromium for the browser tests (when missing and apt-get is available).
+# chromium for the browser tests, and wrk and nginx for `make bench` (when
+# missing and apt-get is available).
 
 PYTHON ?= python3
 UV_VERSION := 0.13.8
@@ -15,11 +16,12 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: demo test test-sqlite test-postgres install browser-deps docs clean help
+.PHONY: demo test test-sqlite test-postgres bench install browser-deps docs clean help
 
 help:
 	@echo "make demo    install what is needed, then run the demo site on http://127.0.0.1:8000/"
 	@echo "make test    install what is needed, then run the whole test suite on SQLite and on PostgreSQL + Redis"
+	@echo "make bench   run the benchmark and print its table (BENCH_ARGS='--quick' for a smoke run; see bench/README.md)"
 
 demo: install
 	$(VENV)/bin/caspian demo
@@ -36,6 +38,11 @@ test-postgres:
 	@echo "== Test suite on PostgreSQL ($(TEST_DATABASE_URL)) with Redis ($(TEST_REDIS_URL)) =="
 	@$(VENV)/bin/python scripts/check_services.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Not part of the test suite: see bench/README.md. Options go in BENCH_ARGS,
+# e.g. make bench BENCH_ARGS='--quick --backends sqlite'.
+bench: install
+	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
 install: $(VENV)/.synced
 

@@ -100,7 +100,7 @@ def demo_site(tmp_path_factory):
         )
         try:
             wait_until_up(base_url + "/", server)
-            yield SimpleNamespace(url=base_url, env=env, demo_output=demo.stdout, weather=weather)
+            yield SimpleNamespace(url=base_url, env=env, demo_output=demo.stdout, weather=weather, server=server)
         finally:
             server.send_signal(signal.SIGINT)
             try:
