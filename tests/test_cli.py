@@ -122,3 +122,36 @@ def test_worker_does_the_hourly_housekeeping(run, settings):
     assert run("worker", "--batch").exit_code == 0
     assert Comment.objects.get(pk=old.pk).ip_address is None
     assert Comment.objects.get(pk=recent.pk).ip_address == "203.0.113.10"
+
+
+def test_generate_archive_explains_itself_and_refuses_a_count_below_one(run):
+    help_text = run("generate-archive", "--help").output
+    assert "--seed" in help_text and "--no-search-index" in help_text
+    result = run("generate-archive", "0")
+    assert result.exit_code == 2
+    assert "0 is not in the range 1<=x<=1000000" in result.output
+
+
+@pytest.mark.django_db
+def test_generate_archive_needs_a_site_with_sections_in_one_line(run):
+    result = run("generate-archive", "5")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: This site has no home page with sections to file articles in: "
+        "run `caspian demo --no-serve` (or `caspian setup` and add sections in the admin) first."
+    )
+
+
+@pytest.mark.django_db
+def test_generate_archive_adds_articles(run):
+    from caspian.newsroom.factories import SectionPageFactory
+    from caspian.newsroom.models import ArticlePage
+
+    SectionPageFactory(parent=HomePage.objects.get(), title="Economy")
+    result = run("generate-archive", "12", "--seed", "3", "--no-search-index")
+    assert result.exit_code == 0, result.output
+    assert "Added 12 articles in" in result.output
+    assert "12 authors" in result.output
+    assert ArticlePage.objects.live().count() == 12
+    newest = ArticlePage.objects.order_by("-first_published_at").first()
+    assert f"Newest: {newest.url}" in result.output

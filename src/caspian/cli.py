@@ -16,6 +16,10 @@ import click
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+# `caspian generate-archive`'s defaults live here, not in caspian.demo.archive:
+# that module needs Django set up, and --help must not.
+ARCHIVE_SEED = 2026
+ARCHIVE_MAX_ARTICLES = 1_000_000
 
 
 def setup_django():
@@ -87,7 +91,12 @@ def serve(host, port, workers):
     """Serve an existing site with a production web server (granian).
 
     Run `caspian setup` first (and after every upgrade) so the database
-    matches the code.
+    matches the code. One worker process per CPU (at least two), an access
+    log line per request on standard output, and /healthz for the load
+    balancer (200 when the database and cache answer). After a deploy,
+    `kill -HUP <pid of caspian serve>` replaces the workers one by one
+    without dropping requests; Ctrl+C or SIGTERM lets requests in flight
+    finish (up to 30 s) before stopping.
     """
     setup_django()
     _check_database_ready()
@@ -160,6 +169,77 @@ def worker(queue_name, batch):
     else:
         start_housekeeping_timer()
     call_command("db_worker", **options)
+
+
+@main.command("generate-archive")
+@click.argument("count", type=click.IntRange(1, ARCHIVE_MAX_ARTICLES))
+@click.option(
+    "--seed",
+    type=int,
+    default=ARCHIVE_SEED,
+    show_default=True,
+    help="Seed for the text, dates, sections, bylines and tags: the same seed on the same site, the same articles.",
+)
+@click.option(
+    "--years",
+    type=click.IntRange(1, 50),
+    default=10,
+    show_default=True,
+    help="Spread the publication dates over this many years, the newest just before now.",
+)
+@click.option(
+    "--lead-images/--no-lead-images",
+    default=True,
+    show_default=True,
+    help="Reuse the lead images (and alt text) already on the site, so listings cost what real ones do.",
+)
+@click.option(
+    "--search-index/--no-search-index",
+    default=True,
+    show_default=True,
+    help="Add the articles to the search index as they are written (without it: `caspian manage update_index`).",
+)
+def generate_archive(count, seed, years, lead_images, search_index):
+    """Add COUNT generated articles in bulk, for benchmarks.
+
+    Run it on a site with a home page and sections, such as the demo
+    (`caspian demo --no-serve`). The articles are published in the
+    sections' year folders, dated over the last --years years, bylined by
+    the site's authors (a few are made if there are none) and tagged from
+    a pool of a few hundred tags. They are written all or nothing, in
+    bulk: 100,000 take minutes, not hours. Running it again adds more.
+    """
+    setup_django()
+    _check_database_ready()
+    from .demo import archive
+
+    # Wagtail logs every year folder it creates; the bar says enough.
+    logging.getLogger("wagtail").setLevel(logging.WARNING)
+    with click.progressbar(length=count, label="Writing articles", width=30) as bar:
+        try:
+            report = archive.generate(
+                count,
+                seed=seed,
+                years=years,
+                lead_images=lead_images,
+                search_index=search_index,
+                progress=lambda done, total: bar.update(done - bar.pos),
+            )
+        except archive.NoPublication as reason:
+            raise click.ClickException(str(reason)) from None
+    made = [
+        f"{report.folders_created} year folders" if report.folders_created else "",
+        f"{report.authors_created} authors" if report.authors_created else "",
+        f"{report.tags_created} tags" if report.tags_created else "",
+    ]
+    made = ", ".join(part for part in made if part)
+    click.echo(
+        f"Added {report.added:,} articles in {_duration(report.seconds)}"
+        + (f" (search index: {_duration(report.index_seconds)} of that)" if search_index else "")
+        + (f"; created {made}" if made else "")
+        + "."
+    )
+    click.echo(f"Newest: {report.newest_path}")
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
@@ -250,9 +330,16 @@ def _use_sample_weather_if_offline():
         click.echo(f"The weather service ({api.hostname}) is out of reach: the masthead shows a sample reading.")
 
 
+def _duration(seconds):
+    """``seconds`` for people: "42 s", "3 min 05 s"."""
+    minutes, seconds = divmod(round(seconds), 60)
+    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+
+
 # Threads per worker process: enough to overlap database waits, few enough
 # that the interpreter lock is not fought over (granian's default is 512).
 THREADS_PER_WORKER = 4
+GRACEFUL_SECONDS = 30
 
 
 def _check_port_free(host, port):
@@ -286,6 +373,8 @@ def _serve(host, port, workers):
         workers=workers,
         blocking_threads=THREADS_PER_WORKER,
         respawn_failed_workers=True,
+        # On reload (SIGHUP) and shutdown, requests in flight get this long to finish.
+        workers_kill_timeout=GRACEFUL_SECONDS,
         log_access=True,
     ).serve()
 

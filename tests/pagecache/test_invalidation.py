@@ -151,3 +151,14 @@ class CurationTests(PageCacheTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             publication.save()
         self.assert_fresh("/", expected="Reporting from the Caspian shore since 2026")
+
+
+class BulkWriteTests(PageCacheTestCase):
+    def test_generating_an_archive_empties_the_page_cache(self):
+        from caspian.demo import archive
+
+        for path in ["/", self.caucasus.url, self.articles[0].url]:
+            self.cached(path)
+        archive.generate(3, lead_images=False, search_index=False)
+        for path in ["/", self.caucasus.url, self.articles[0].url]:
+            self.assert_fresh(path)
