@@ -1,21 +1,53 @@
 """Reader pages cost the same number of queries however large the archive is."""
 
+import copy
+
+from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+
+from caspian.newsroom.models import PublicationSettings
 
 from .scenario import NewsroomTestCase
 
-MAX_QUERIES = 20
+# An article page not in the page cache: the article, Must read, More
+# articles (pinned, related), Latest, bylines, tags, updates, comments and
+# the renditions of every image on the page. The site, its settings and
+# menu come from the shared cache (caspian.newsroom.sites).
+MAX_ARTICLE_QUERIES = 15
 
 
+def roomy_caches():
+    """The test cache settings, with room for a thousand pages' cache entries.
+
+    Django's local-memory cache culls a third of its entries beyond 300, and
+    the cached site would go with them: production caches (files, Redis)
+    have room.
+    """
+    caches = copy.deepcopy(settings.CACHES)
+    if caches["default"]["BACKEND"].endswith("LocMemCache"):
+        caches["default"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 100_000
+    return caches
+
+
+@override_settings(CACHES=roomy_caches())
 class QueryCountTests(NewsroomTestCase):
     article_count = 10
 
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.pick_must_read(*cls.articles[:5])
+        publication = PublicationSettings.objects.get(site=cls.site)
+        publication.logo = cls.author.photo  # the logo is read on every article page (JSON-LD publisher)
+        publication.save()
+
     def count_queries(self, url):
-        self.client.get(url)  # first view makes image renditions; measure the next
+        self.client.get(url)  # first view makes image renditions and fills the site cache; measure the next
         with CaptureQueriesContext(connection) as queries:
             response = self.client.get(url)
-        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.status_code, 200, url)
         return len(queries)
 
     def pages(self):
@@ -27,13 +59,16 @@ class QueryCountTests(NewsroomTestCase):
             "year": article.get_parent().url,
             "author": self.author.url,
             "tag": "/tags/ports/",
+            "search": "/search/?q=article",
+            "feed": "/feeds/rss.xml",
+            "sitemap index": "/sitemap.xml",
+            "article sitemap": "/sitemap-articles.xml",
         }
 
-    def test_same_query_count_with_10_and_200_articles(self):
-        self.pick_must_read(*self.articles[:5])
+    def test_same_query_count_with_10_and_1000_articles(self):
         small = {name: self.count_queries(url) for name, url in self.pages().items()}
-        self.make_articles(190, start=10)
+        self.make_archive(990, start=10)
         large = {name: self.count_queries(url) for name, url in self.pages().items()}
         self.assertEqual(small, large)
         for name in ("article", "home"):
-            self.assertLessEqual(large[name], MAX_QUERIES, name)
+            self.assertLessEqual(large[name], MAX_ARTICLE_QUERIES, name)

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, quote_etag
 from django.utils.http import http_date
 from taggit.models import Tag
-from wagtail.models import Site
 
+from ..newsroom import sites
 from ..newsroom.listings import site_articles
 from ..newsroom.models import AuthorPage, PublicationSettings, SectionPage
 from ..newsroom.models.publication import site_setting
@@ -120,7 +120,7 @@ def robots_txt(request):
 
 
 def _site(request):
-    site = Site.find_for_request(request)
+    site = sites.find_site(request)
     if site is None:
         raise Http404("No site is configured for this host.")
     return site

@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.utils import timezone, translation
 
+from . import sites
 from .models import PublicationSettings
-from .models.publication import site_setting
 
 
 class PublicationLocaleMiddleware:
@@ -12,6 +12,8 @@ class PublicationLocaleMiddleware:
 
     The admin keeps the editor's own preferences; uploaded files and the
     health check need no locale, so they skip the site and settings lookups.
+    Both come from the shared cache and stay on the request, where
+    Wagtail's routing and site settings find them (see :mod:`.sites`).
     """
 
     def __init__(self, get_response):
@@ -22,7 +24,7 @@ class PublicationLocaleMiddleware:
     def __call__(self, request):
         if request.path_info.startswith(self.skipped_prefixes):
             return self.get_response(request)
-        publication = site_setting(PublicationSettings, request)
+        publication = sites.site_setting(PublicationSettings, request)
         with timezone.override(publication.time_zone), translation.override(publication.language):
             request.LANGUAGE_CODE = publication.language
             return self.get_response(request)

@@ -4,7 +4,7 @@ from django.template.response import TemplateResponse
 from taggit.models import Tag
 
 from .listings import site_articles
-from .models.pages import paginate
+from .models.pages import listing_page
 
 
 def tag_page(request, slug):
@@ -17,5 +17,5 @@ def tag_page(request, slug):
     tagged = articles.tagged(tag)
     if not tagged.exists():
         raise Http404("No published article has this tag.")
-    page = paginate(request, tagged.newest_first().for_listing().with_bylines())
+    page = listing_page(request, tagged.newest_first().for_listing().defer_streamfields().with_bylines())
     return TemplateResponse(request, "newsroom/tag_page.html", {"tag": tag, "articles": page})

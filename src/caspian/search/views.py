@@ -43,8 +43,12 @@ def search(request):
             articles = articles.filter(first_published_at__gte=_start_of(filters["from"]))
         if filters["to"]:
             articles = articles.filter(first_published_at__lt=_start_of(filters["to"]) + timedelta(days=1))
-        found = {a.pk: a for a in articles.filter(pk__in=ranked).for_listing().with_bylines()}
-        results = paginate(request, [found[pk] for pk in ranked if pk in found])
+        found = set(articles.filter(pk__in=ranked).values_list("pk", flat=True))
+        results = paginate(request, [pk for pk in ranked if pk in found])
+        # Only the page shown is loaded, with what its cards show.
+        shown = ArticlePage.objects.filter(pk__in=results.object_list).for_listing().defer_streamfields()
+        shown = {article.pk: article for article in shown.with_bylines()}
+        results.object_list = [shown[pk] for pk in results.object_list if pk in shown]
         words = WORD.findall(query)
         for article in results:
             article.title_marked = highlight(article.title, words)

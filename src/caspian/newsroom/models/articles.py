@@ -12,7 +12,7 @@ from wagtail.search import index
 
 from ..blocks import BodyBlock
 from ..querysets import ArticlePageQuerySet
-from .pages import SectionPage
+from .pages import SectionPage, ViewRestrictionShortcutMixin
 
 MORE_ARTICLES_COUNT = 4
 
@@ -21,7 +21,7 @@ class ArticleTag(TaggedItemBase):
     content_object = ParentalKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class ArticlePage(Page):
+class ArticlePage(ViewRestrictionShortcutMixin, Page):
     standfirst = models.TextField(max_length=400, help_text="The summary under the headline, one or two sentences.")
     dateline = models.CharField(max_length=80, blank=True, help_text="Where the story was reported from, e.g. BAKU.")
     lead_image = models.ForeignKey(

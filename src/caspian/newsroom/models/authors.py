@@ -5,10 +5,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 from wagtail.search import index
 
-from .pages import paginate
+from .pages import ViewRestrictionShortcutMixin, listing_page
 
 
-class AuthorIndexPage(Page):
+class AuthorIndexPage(ViewRestrictionShortcutMixin, Page):
     """/authors/: everyone who writes for the publication."""
 
     parent_page_types = ["newsroom.HomePage"]
@@ -29,7 +29,7 @@ class AuthorIndexPage(Page):
         return context
 
 
-class AuthorPage(Page):
+class AuthorPage(ViewRestrictionShortcutMixin, Page):
     """A journalist's profile: the title is their name as it appears in bylines."""
 
     role = models.CharField(max_length=120, blank=True, help_text="e.g. Central Asia correspondent")
@@ -58,5 +58,5 @@ class AuthorPage(Page):
         if self.pk is None:  # previewing a profile not saved yet
             return {**context, "articles": []}
         articles = ArticlePage.objects.public_articles().by_author(self).newest_first()
-        context["articles"] = paginate(request, articles.for_listing())
+        context["articles"] = listing_page(request, articles.for_listing().defer_streamfields())
         return context

@@ -12,18 +12,42 @@ year of one section's stories: Wagtail's tree allows ~1.6 million children
 per parent and its admin listings slow down long before that.
 """
 
+from collections.abc import Sequence
+
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import InvalidPage, Paginator
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
 from ..blocks import BodyBlock
+from ..sites import view_restriction_free
 
 LISTING_PAGE_SIZE = 20
+# Articles sit this many levels below the home page: section, year, article.
+ARTICLE_LEVEL = 3
+
+
+class ViewRestrictionShortcutMixin:
+    """Answer Wagtail's view-restriction check without a query when routing already did.
+
+    Before serving a page Wagtail asks ``get_view_restrictions()``, which
+    costs two queries (the ancestors, then their restrictions). Pages found
+    by :meth:`HomePage.route` (and the home page itself) are loaded with
+    ``view_restriction_free`` (see :func:`caspian.newsroom.sites.view_restriction_free`);
+    when it is true there is nothing to check. Otherwise, and for pages
+    loaded any other way, Wagtail's own check runs.
+    """
+
+    def get_view_restrictions(self):
+        if getattr(self, "view_restriction_free", False):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
 
 class DirectChildRoutingMixin:
@@ -50,8 +74,11 @@ class DirectChildRoutingMixin:
         return child.route(request, path_components[1:])
 
 
-class HomePage(Page):
-    """The front page: lead story, Must read, Latest and a block per section."""
+class HomePage(ViewRestrictionShortcutMixin, Page):
+    """The front page: lead story, Must read, Latest and a block per section.
+
+    As a site's root page it routes every reader request for the pages below it.
+    """
 
     lead_story = models.ForeignKey(
         "newsroom.ArticlePage",
@@ -84,6 +111,64 @@ class HomePage(Page):
         context.update(listings.front_page(self, request))
         return context
 
+    def route(self, request, path_components):
+        """Find the page below by its whole URL path at once: one query for an article, two for other pages.
+
+        Wagtail's routing walks down the tree, two queries per level. Here
+        the deepest page on the path is found in one query (by slug and
+        ``url_path``) and routes what is left of the path itself: nothing,
+        usually; a routable page's own sub-path; or a 404.
+        """
+        if path_components:
+            article = self.article_at(path_components)
+            if article is not None:
+                return article.route(request, [])
+            page, remaining = self.deepest_page_on(path_components)
+            if page is not None:
+                return page.route(request, remaining)
+        return super().route(request, path_components)
+
+    def _address(self, path_components):
+        """Lookups that find the page at ``path_components`` below this one, using the index on slugs."""
+        return {
+            "depth": self.depth + len(path_components),
+            "slug": path_components[-1],
+            "url_path": self.url_path + "".join(f"{component}/" for component in path_components),
+        }
+
+    def article_at(self, path_components):
+        """The live or draft article at ``path_components``, loaded for its page, or ``None``.
+
+        Loaded with ``view_restriction_free`` (see :class:`ViewRestrictionShortcutMixin`).
+        """
+        from .articles import ArticlePage
+
+        if len(path_components) != ARTICLE_LEVEL:
+            return None
+        address = self._address(path_components)
+        articles = ArticlePage.objects.for_article_page().filter(**address)
+        articles = articles.annotate(view_restriction_free=view_restriction_free(address["depth"]))
+        return articles.order_by("path").first()
+
+    def deepest_page_on(self, path_components):
+        """``(page, remaining path components)`` for the deepest page on the path below this one.
+
+        The page is in its specific class, with ``view_restriction_free``;
+        ``(None, path_components)`` when not even the first component names a page.
+        """
+        on_the_path = Q()
+        for level in range(1, len(path_components) + 1):
+            on_the_path |= Q(**self._address(path_components[:level]))
+        found = Page.objects.filter(on_the_path).order_by("-depth", "path").values_list("pk", "content_type_id").first()
+        model = ContentType.objects.get_for_id(found[1]).model_class() if found else None
+        if model is None:
+            return None, path_components
+        unrestricted = view_restriction_free(self.depth + len(path_components))
+        page = model._default_manager.annotate(view_restriction_free=unrestricted).filter(pk=found[0]).first()
+        if page is None:  # deleted in the meantime
+            return None, path_components
+        return page, path_components[page.depth - self.depth :]
+
 
 class MustReadPick(Orderable):
     """One editor's pick in the site-wide Must read list (kept on the home page)."""
@@ -97,7 +182,7 @@ class MustReadPick(Orderable):
         verbose_name = "Must read pick"
 
 
-class SectionPage(DirectChildRoutingMixin, Page):
+class SectionPage(ViewRestrictionShortcutMixin, DirectChildRoutingMixin, Page):
     """A region or beat; its articles live in year folders below it."""
 
     description = models.TextField(blank=True, help_text="One or two sentences about what the section covers.")
@@ -124,12 +209,12 @@ class SectionPage(DirectChildRoutingMixin, Page):
         if self.pk is None:  # previewing a section not saved yet
             return {**context, "articles": [], "years": []}
         articles = ArticlePage.objects.public_articles().in_section(self).newest_first()
-        context["articles"] = paginate(request, articles.for_listing().with_bylines())
+        context["articles"] = listing_page(request, articles.for_listing().defer_streamfields().with_bylines())
         context["years"] = ArchiveYearPage.objects.child_of(self).live().order_by("-slug")
         return context
 
 
-class ArchiveYearPage(DirectChildRoutingMixin, Page):
+class ArchiveYearPage(ViewRestrictionShortcutMixin, DirectChildRoutingMixin, Page):
     """A section's articles of one year: the tree's shard and a public archive page."""
 
     parent_page_types = ["newsroom.SectionPage"]
@@ -138,25 +223,32 @@ class ArchiveYearPage(DirectChildRoutingMixin, Page):
     def routable_children(self):
         from .articles import ArticlePage
 
-        # What the article template reads about the article itself, in the same query.
-        return ArticlePage.objects.select_related("section", "lead_image")
+        return ArticlePage.objects.for_article_page()
 
     class Meta:
         verbose_name = "year folder"
+
+    def section_page(self):
+        """The section this folder belongs to (its parent), in one query at most."""
+        parent = getattr(self, "_cached_parent_obj", None)  # set when routing walked the tree
+        if isinstance(parent, SectionPage):
+            return parent
+        section = SectionPage.objects.filter(path=self.path[: -self.steplen]).first() if self.path else None
+        return section or self.get_parent().specific
 
     def get_context(self, request, *args, **kwargs):
         from .articles import ArticlePage
 
         context = super().get_context(request, *args, **kwargs)
-        context["section"] = self.get_parent().specific
+        context["section"] = self.section_page()
         if self.pk is None:  # previewing a folder not saved yet
             return {**context, "articles": []}
         articles = ArticlePage.objects.public_articles().child_of(self).newest_first()
-        context["articles"] = paginate(request, articles.for_listing().with_bylines())
+        context["articles"] = listing_page(request, articles.for_listing().defer_streamfields().with_bylines())
         return context
 
 
-class StandardPage(Page):
+class StandardPage(ViewRestrictionShortcutMixin, Page):
     """A plain page such as About, Contact or Corrections policy."""
 
     introduction = models.TextField(blank=True)
@@ -169,9 +261,75 @@ class StandardPage(Page):
 
 
 def paginate(request, queryset, per_page=LISTING_PAGE_SIZE):
-    """The page of ``queryset`` asked for by ``?page=``; 404 for pages that don't exist."""
+    """The page of ``queryset`` (a list: search results) asked for by ``?page=``; 404 for pages that don't exist.
+
+    Counts the items: for archive listings use :func:`listing_page`.
+    """
     paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
     try:
         return paginator.page(request.GET.get("page", "1"))
     except InvalidPage:
         raise Http404("No such page of results.") from None
+
+
+# Beyond any archive (20 million articles), and small enough for every database's OFFSET.
+MAX_LISTING_PAGE = 1_000_000
+
+
+class ListingPage(Sequence):
+    """One page of an archive listing, found without counting the listing.
+
+    Django's ``Page`` knows the number of pages, which costs a ``COUNT(*)``
+    over every article listed on every view: with 100,000 articles that
+    is most of a section page's time. A listing page fetches one article
+    more than it shows instead, to know whether there is an older page.
+    It offers what the listing templates use: ``number``,
+    ``has_previous()``/``previous_page_number()``, ``has_next()``/``next_page_number()``
+    and ``has_other_pages()``, but no total.
+    """
+
+    def __init__(self, object_list, number, has_next):
+        self.object_list, self.number, self._has_next = object_list, number, has_next
+
+    def __len__(self):
+        return len(self.object_list)
+
+    def __getitem__(self, index):
+        return self.object_list[index]
+
+    def __repr__(self):
+        return f"<Listing page {self.number}>"
+
+    def has_next(self):
+        return self._has_next
+
+    def has_previous(self):
+        return self.number > 1
+
+    def has_other_pages(self):
+        return self.has_previous() or self.has_next()
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def previous_page_number(self):
+        return self.number - 1
+
+
+def listing_page(request, queryset, per_page=LISTING_PAGE_SIZE):
+    """The :class:`ListingPage` of ``queryset`` asked for by ``?page=``; 404 for pages that don't exist.
+
+    One query, whatever the size of the archive, though a deep page still
+    makes the database skip the articles before it (``OFFSET``).
+    """
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        raise Http404("No such page of results.") from None
+    if not 1 <= number <= MAX_LISTING_PAGE:
+        raise Http404("No such page of results.")
+    start = (number - 1) * per_page
+    rows = list(queryset[start : start + per_page + 1])
+    if not rows and number > 1:
+        raise Http404("No such page of results.")
+    return ListingPage(rows[:per_page], number, has_next=len(rows) > per_page)

@@ -9,11 +9,13 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 
 def site_setting(model, request):
-    """``model.for_request(request)``, or an unsaved default when no site answers this host."""
-    try:
-        return model.for_request(request)
-    except model.DoesNotExist:
-        return model()
+    """``model.for_request(request)``, or an unsaved default when no site answers this host.
+
+    Read from the shared cache (see :mod:`caspian.newsroom.sites`).
+    """
+    from ..sites import site_setting as cached_site_setting
+
+    return cached_site_setting(model, request)
 
 
 def _time_zone_choices():
@@ -45,6 +47,8 @@ class PublicationSettings(BaseSiteSetting):
     logo = models.ForeignKey("newsroom.NewsImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     panels = [FieldPanel("tagline"), FieldPanel("language"), FieldPanel("time_zone"), FieldPanel("logo")]
+    # The logo is cached with the settings (see caspian.newsroom.sites).
+    select_related = ["logo"]
 
     class Meta:
         verbose_name = "publication"
