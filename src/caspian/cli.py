@@ -95,8 +95,8 @@ def serve(host, port, workers):
     log line per request on standard output, and /healthz for the load
     balancer (200 when the database and cache answer). After a deploy,
     `kill -HUP <pid of caspian serve>` replaces the workers one by one
-    without dropping requests; Ctrl+C or SIGTERM lets requests in flight
-    finish (up to 30 s) before stopping.
+    while the others keep serving; Ctrl+C or SIGTERM lets requests in
+    flight finish (up to 30 s) before stopping.
     """
     setup_django()
     _check_database_ready()
