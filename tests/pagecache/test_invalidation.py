@@ -46,27 +46,23 @@ class ArticleEventTests(PageCacheTestCase):
         self.publish(article, title="Port authority names a new director")
         self.assertTrue(self.reader.get(self.central_asia.url).hit)
 
-    def test_unpublishing(self):
+    def assert_taken_down(self, take_down):
+        """After ``take_down(article)``, the article is gone and no page lists it."""
         article = self.articles[0]
         watched = self.listings(article)
         for path in [article.url, *watched]:
             self.cached(path)
         with self.captureOnCommitCallbacks(execute=True):
-            ArticlePage.objects.get(pk=article.pk).unpublish()
+            take_down(ArticlePage.objects.get(pk=article.pk))
         self.assert_fresh(article.url, status=404)
         for path in watched:
             self.assert_fresh(path, absent=article.title)
 
+    def test_unpublishing(self):
+        self.assert_taken_down(lambda article: article.unpublish())
+
     def test_deleting(self):
-        article = self.articles[0]
-        watched = self.listings(article)
-        for path in [article.url, *watched]:
-            self.cached(path)
-        with self.captureOnCommitCallbacks(execute=True):
-            ArticlePage.objects.get(pk=article.pk).delete()
-        self.assert_fresh(article.url, status=404)
-        for path in watched:
-            self.assert_fresh(path, absent=article.title)
+        self.assert_taken_down(lambda article: article.delete())
 
     def test_moving_to_another_section(self):
         article = self.articles[1]  # South Caucasus
