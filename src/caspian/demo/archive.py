@@ -135,6 +135,7 @@ def generate(
         report.newest_path = articles[-1].url_path[len(home.url_path) - 1 :]
     # Written in bulk, without Wagtail's publish signals: every cached page may be out of date.
     invalidation.site_changed()
+    _refresh_planner_statistics()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -292,6 +293,20 @@ def _insert_rows(model, fields, rows):
     prepared = [[f.get_db_prep_save(value, connection) for f, value in zip(fields, row, strict=True)] for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, prepared)
+
+
+def _refresh_planner_statistics():
+    """Let PostgreSQL plan with the new row counts at once, not when autovacuum gets round to it.
+
+    Tens of thousands of rows written at once leave its statistics
+    describing the old, small tables, and the listings' queries then pick
+    plans fit for those. Not on SQLite: there, ANALYZE leads its planner
+    to worse plans for the listings (measured at 100,000 articles).
+    """
+    connection = connections[router.db_for_write(ArticlePage)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _count_children(folders):
