@@ -10,13 +10,12 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
-from ..comments.tokens import PLACEHOLDER
+from ..comments.middleware import MARKER
 from . import dependencies, store
 
 # Where the page, once rendered, waits for the WSGI wrapper to store it
 # with the final headers (WSGIRequest.META is the WSGI environ).
 PENDING = "caspian.pagecache.pending"
-MARKER = PLACEHOLDER.encode()
 
 
 def cacheable_request(meta):
