@@ -26,5 +26,5 @@ if not REDIS_URL:
 else:
     CACHES["default"]["KEY_PREFIX"] = f"caspian-test-{os.getpid()}"
     CACHES["default"]["OPTIONS"] = {"IGNORE_EXCEPTIONS": False}
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "caspian.search.backends"}}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

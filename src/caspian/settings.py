@@ -309,7 +309,7 @@ if SEARCH_URL:
         }
     }
 else:
-    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "caspian.search.backends"}}
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILREDIRECTS_AUTO_CREATE = True
@@ -328,7 +328,7 @@ WEATHER_TIMEOUT_SECONDS = env_int("CASPIAN_WEATHER_TIMEOUT_SECONDS", 5)
 # Feeds (see caspian/distribution/).
 FEEDS_ITEM_COUNT = env_int("CASPIAN_FEED_ITEMS", 50)
 # URLs per sitemap page; search engines read at most 50,000.
-SITEMAP_PAGE_SIZE = min(env_int("CASPIAN_SITEMAP_PAGE_SIZE", 50_000), 50_000)
+SITEMAP_PAGE_SIZE = min(env_int("CASPIAN_SITEMAP_PAGE_SIZE", 1000), 50_000)
 
 # Page cache and CDN (see caspian/pagecache/).
 PAGE_CACHE = env_bool("CASPIAN_PAGE_CACHE", True)

@@ -157,6 +157,9 @@ class ConditionalGetTests(FeedTestCase):
         self.assertNotEqual(self.get("/feeds/atom.xml")["ETag"], etag)  # one tag per format
         ArticlePage.objects.get(pk=self.articles[3].pk).save_revision().publish()
         self.assertEqual(self.client.get("/feeds/rss.xml", HTTP_IF_NONE_MATCH=etag).status_code, 200)
+        etag = self.get("/feeds/rss.xml")["ETag"]
+        ArticlePage.objects.get(pk=self.articles[1].pk).unpublish()  # an older article leaves the feed
+        self.assertEqual(self.client.get("/feeds/rss.xml", HTTP_IF_NONE_MATCH=etag).status_code, 200)
 
 
 class DiscoveryTests(FeedTestCase):

@@ -1,7 +1,8 @@
 """Section, year, author, tag, about and authors pages."""
 
 from caspian.newsroom.factories import ArticlePageFactory
-from caspian.newsroom.models.pages import LISTING_PAGE_SIZE
+from caspian.newsroom.models import ArticlePage
+from caspian.newsroom.pagination import LISTING_PAGE_SIZE
 
 from .scenario import NewsroomTestCase, html
 
@@ -23,6 +24,41 @@ class SectionPageTests(NewsroomTestCase):
         self.assertTrue(listed(second))
         self.assertEqual(self.client.get(self.caucasus.url + "?page=99").status_code, 404)
         self.assertEqual(self.client.get(self.caucasus.url + "?page=abc").status_code, 404)
+
+    def test_older_and_newer_links_walk_the_whole_listing_without_skipping_rows(self):
+        # Two pages and a bit, some published at the same instant: ties are broken by id.
+        same_time = ArticlePageFactory.create_batch(5, section=self.caucasus, authors=[self.author])
+        ArticlePage.objects.filter(pk__in=[a.pk for a in same_time]).update(first_published_at=self.now)
+        ArticlePageFactory.create_batch(2 * LISTING_PAGE_SIZE, section=self.caucasus, authors=[self.author])
+        expected = list(
+            ArticlePage.objects.public_articles()
+            .in_section(self.caucasus)
+            .newest_first()
+            .values_list("title", flat=True)
+        )
+        pages, url = [], self.caucasus.url
+        while url:
+            page = html(self.get(url))
+            pages.append((url, listed(page)))
+            older = page.select_one(".pagination a[rel=next]")
+            url = self.caucasus.url + older["href"] if older else None
+        self.assertEqual([title for _, titles in pages for title in titles], expected)
+        self.assertEqual([len(titles) for _, titles in pages][:-1], [LISTING_PAGE_SIZE] * (len(pages) - 1))
+        self.assertIn("before=", pages[-1][0])  # no OFFSET: the links carry the position
+        # Back through the Newer links, to the first page's own address.
+        url, seen = pages[-1][0], []
+        while True:
+            page = html(self.get(url))
+            seen.insert(0, listed(page))
+            newer = page.select_one(".pagination a[rel=prev]")
+            if newer is None:
+                break
+            href = newer["href"]
+            url = href if href.startswith("/") else self.caucasus.url + href
+        self.assertEqual(url, self.caucasus.url)
+        self.assertEqual(seen, [titles for _, titles in pages])
+        for bad in ("?before=x", "?after=1-2-3", "?page=2&before=99999999999999999999999-1"):
+            self.assertEqual(self.client.get(self.caucasus.url + bad).status_code, 404, bad)
 
     def test_sections_are_in_the_masthead_navigation(self):
         nav = html(self.get("/")).select_one(".masthead__nav")

@@ -236,6 +236,27 @@ class RoutingTests(NewsroomTestCase):
             restriction.delete()
         self.get(article)
 
+    def test_listings_leave_out_whatever_is_restricted_at_any_depth(self):
+        def listed():
+            return set(ArticlePage.objects.public_articles().values_list("pk", flat=True))
+
+        everything = {article.pk for article in self.articles}
+        self.assertEqual(listed(), everything)
+        article = self.articles[1]
+        for restricted in (self.caucasus, article.get_parent(), article):
+            under = set(ArticlePage.objects.descendant_of(restricted, inclusive=True).values_list("pk", flat=True))
+            restriction = PageViewRestriction.objects.create(page=restricted, restriction_type="login")
+            self.assertEqual(listed(), everything - under, restricted)
+            self.assertEqual(ArticlePage.objects.public_articles().count(), len(everything - under), restricted)
+            restriction.delete()
+            self.assertEqual(listed(), everything, restricted)
+        # Restrictions at two depths at once: a section and an article in the other section.
+        other = next(a for a in self.articles if a.section_id == self.central_asia.pk)
+        PageViewRestriction.objects.create(page=self.caucasus, restriction_type="login")
+        PageViewRestriction.objects.create(page=other, restriction_type="password", password="x")
+        hidden = {a.pk for a in self.articles if a.section_id == self.caucasus.pk} | {other.pk}
+        self.assertEqual(listed(), everything - hidden)
+
     def test_a_restricted_home_page_asks_for_the_password(self):
         self.get("/")
         restriction = PageViewRestriction.objects.create(page=self.home, restriction_type="password", password="x")

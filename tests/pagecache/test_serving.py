@@ -94,6 +94,13 @@ class HttpCachingTests(PageCacheTestCase):
             self.assertIn(f"page-{page.pk}", keys)
         self.assertEqual(response.headers["cache-tag"], response.headers["surrogate-key"])
 
+    def test_archive_wide_pages_name_the_archive_not_each_article(self):
+        # A sitemap page lists up to 50,000 articles: one tag stands for all of them.
+        for path in ("/sitemap-articles.xml", "/feeds/rss.xml"):
+            keys = self.reader.get(path).headers["surrogate-key"].split()
+            self.assertIn("articles", keys, path)
+            self.assertFalse({f"page-{article.pk}" for article in self.articles} & set(keys), path)
+
     def test_etag_answers_304(self):
         first = self.reader.get("/")
         for hit_source in ("local", "shared"):

@@ -1,7 +1,10 @@
 """Reusable filters for article listings: every view, feed and sitemap calls these."""
 
-from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q
-from wagtail.models import PageViewRestriction
+from collections import defaultdict
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import Substr
+from django.db.models.lookups import In
 from wagtail.query import PageQuerySet
 
 
@@ -9,21 +12,38 @@ class ArticlePageQuerySet(PageQuerySet):
     def public_articles(self):
         """Live articles that are not inside a view-restricted (private) part of the tree.
 
-        Wagtail's ``public()`` runs a query per call to list the restrictions;
-        this checks them in a correlated subquery, so a page with several
-        listings pays nothing extra.
+        Wagtail's ``public()`` lists the restrictions with a query on every
+        call; here the list comes from the shared cache (see
+        :func:`caspian.newsroom.sites.restricted_paths`). With no
+        restriction there is nothing to filter. Otherwise a page is left out
+        when the start of its path is a restricted page's path: one ``IN``
+        test per tree depth that has restrictions, which the database checks
+        against a hashed list, where a correlated subquery per article made
+        SQLite crawl through feeds and search over 100,000 articles.
         """
-        restricted = PageViewRestriction.objects.annotate(
-            article_path=ExpressionWrapper(OuterRef("path"), output_field=CharField())
-        ).filter(article_path__startswith=F("page__path"))
-        return self.live().filter(~Exists(restricted))
+        from .sites import restricted_paths
+
+        by_length = defaultdict(list)
+        for path in restricted_paths():
+            by_length[len(path)].append(path)
+        outside = Q()
+        for length, paths in by_length.items():
+            outside &= ~Q(In(Substr("path", 1, length), paths))
+        return self.live().filter(outside)
 
     def in_site(self, site):
         """Articles under ``site``'s root page (``site.root_page`` should be loaded)."""
         return self.filter(path__startswith=site.root_page.path)
 
     def in_section(self, section):
-        return self.filter(section=section)
+        """Articles filed under ``section``: those below it in the tree (``section.path`` must be loaded).
+
+        The same articles as ``section=section``, but a filter on the page
+        table lets the database walk its date index newest first and stop
+        after a page of them; a filter on the article table made SQLite sort
+        the whole section (0.5 s at 100,000 articles, against 0.04 s).
+        """
+        return self.filter(path__startswith=section.path)
 
     def must_read(self, site):
         """The editors' Must read picks for ``site``, in their order."""
@@ -67,21 +87,15 @@ class ArticlePageQuerySet(PageQuerySet):
     def tagged(self, tag):
         return self.filter(tagged_items__tag=tag)
 
-    def related_to(self, article):
-        """Articles sharing a tag or the section with ``article``, newest first, not itself.
+    def sharing_a_tag_with(self, article):
+        """Articles with at least one of ``article``'s tags (itself included).
 
-        The tag test is a correlated ``EXISTS``, not ``IN``: so the database
-        walks the newest articles and stops at the first few that match,
-        instead of collecting every article that shares a tag (measured on
-        PostgreSQL with 100,000 articles: 0.8 ms instead of 740 ms).
+        A correlated ``EXISTS``, not ``IN``: so the database walks the
+        newest articles and stops at the first few that match, instead of
+        collecting every article that shares a tag (measured on PostgreSQL
+        with 100,000 articles: 0.8 ms instead of 740 ms).
         """
         from .models import ArticleTag
 
         article_tags = ArticleTag.objects.filter(content_object=article).values("tag")
-        sharing_a_tag = Exists(ArticleTag.objects.filter(content_object=OuterRef("pk"), tag__in=article_tags))
-        return (
-            self.public_articles()
-            .filter(Q(section_id=article.section_id) | sharing_a_tag)
-            .exclude(pk=article.pk)
-            .newest_first()
-        )
+        return self.filter(Exists(ArticleTag.objects.filter(content_object=OuterRef("pk"), tag__in=article_tags)))

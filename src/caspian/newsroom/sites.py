@@ -82,6 +82,20 @@ def menu(site):
     )
 
 
+def restricted_paths():
+    """The tree paths of every page with a view restriction (private, password or group), sorted.
+
+    Listings leave out the pages under these (see
+    ``ArticlePageQuerySet.public_articles``). Restrictions are rare and
+    change only when editors change them; reading them from the cache spares
+    every listing a subquery over the whole restriction table.
+    """
+    return _cached(
+        "caspian:sites:restricted-paths",
+        lambda: sorted(set(PageViewRestriction.objects.values_list("page__path", flat=True))),
+    )
+
+
 def invalidate():
     """Make every cached site, setting and menu stale, now and when the current transaction commits."""
     _new_version()

@@ -4,7 +4,7 @@ from django.template.response import TemplateResponse
 from taggit.models import Tag
 
 from .listings import site_articles
-from .models.pages import listing_page
+from .pagination import listing_page
 
 
 def tag_page(request, slug):

@@ -12,6 +12,10 @@ A page rendered for the cache depends on:
   ``section-<id>-list``, ``year-<id>-list``, ``author-<id>-list``.
 - ``site`` for everything: publication settings and the navigation.
 
+Pages over the whole archive (feeds, sitemaps) depend on ``articles``,
+which every article's change invalidates, instead of on each article they
+list: a sitemap page of 50,000 articles would otherwise carry 50,000 tags.
+
 The same names go out in ``Surrogate-Key`` and ``Cache-Tag`` headers, so
 a CDN can purge by tag too.
 """
@@ -32,6 +36,9 @@ AUTHORS = "authors"
 
 # URL names of views (outside Wagtail's page tree) listing articles.
 ARTICLE_LISTING_VIEWS = {"feed", "sitemap_index", "sitemap", "news_sitemap", "search"}
+# Those of them showing nothing of an article that can change without
+# ``articles`` being invalidated (search results show comment counts).
+WHOLE_ARCHIVE_VIEWS = ARTICLE_LISTING_VIEWS - {"search"}
 
 _collected = ContextVar("pagecache_collected", default=None)
 
@@ -49,10 +56,18 @@ def listing_tag(kind, object_id):
     return f"{kind}-{object_id}-list"
 
 
+class Collected(set):
+    """The tags collected while rendering a page; ``article_tags``: those naming articles."""
+
+    def __init__(self):
+        super().__init__()
+        self.article_tags = set()
+
+
 @contextmanager
 def collecting():
-    """Collect the tags of everything loaded inside the block into the set it yields."""
-    tags = set()
+    """Collect the tags of everything loaded inside the block into the :class:`Collected` it yields."""
+    tags = Collected()
     token = _collected.set(tags)
     try:
         yield tags
@@ -64,6 +79,8 @@ def _page_loaded(sender, instance, **kwargs):
     tags = _collected.get()
     if tags is not None and instance.pk is not None:
         tags.add(page_tag(instance.pk))
+        if instance._meta.label == "newsroom.ArticlePage":
+            tags.article_tags.add(page_tag(instance.pk))
 
 
 def _tag_loaded(sender, instance, **kwargs):
@@ -79,11 +96,11 @@ def connect():
     post_init.connect(_tag_loaded, sender=Tag, dispatch_uid="pagecache-tag")
 
 
-def for_response(request, response):
-    """Listing tags of the page in ``response``: what could newly appear on it."""
+def for_response(request, response, collected):
+    """Every tag of the page in ``response``: what it showed (``collected``) and what could newly appear on it."""
     from ..newsroom.models import ArchiveYearPage, ArticlePage, AuthorIndexPage, AuthorPage, HomePage, SectionPage
 
-    tags = {SITE}
+    tags = {SITE, *collected}
     page = (getattr(response, "context_data", None) or {}).get("page")
     if isinstance(page, ArticlePage):
         # Latest and Must read; More articles draws on the section and on
@@ -103,4 +120,6 @@ def for_response(request, response):
     match = getattr(request, "resolver_match", None)
     if match is not None and match.url_name in ARTICLE_LISTING_VIEWS:
         tags.add(ARTICLES)
+        if match.url_name in WHOLE_ARCHIVE_VIEWS:
+            tags -= collected.article_tags
     return tags

@@ -72,11 +72,11 @@ class PageCacheMiddleware:
         if not cacheable_request(request.META):
             return self.get_response(request)
         generation = store.generation()
-        with dependencies.collecting() as tags:
+        with dependencies.collecting() as collected:
             response = self.get_response(request)
         if not _cacheable_response(request, response):
             return response
-        tags = tuple(sorted(tags | dependencies.for_response(request, response)))
+        tags = tuple(sorted(dependencies.for_response(request, response, collected)))
         personalised = MARKER in response.content
         now = time.time()
         # A view that sets its own validators (the feeds) knows better.

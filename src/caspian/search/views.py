@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from ..newsroom.listings import site_articles
 from ..newsroom.models import ArticlePage, AuthorPage
-from ..newsroom.models.pages import paginate
+from ..newsroom.pagination import paginate
 from .highlight import highlight
 
 WORD = re.compile(r"\w+")

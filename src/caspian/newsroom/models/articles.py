@@ -12,7 +12,7 @@ from wagtail.search import index
 
 from ..blocks import BodyBlock
 from ..querysets import ArticlePageQuerySet
-from .pages import SectionPage, ViewRestrictionShortcutMixin
+from .pages import ARTICLE_LEVEL, SectionPage, ViewRestrictionShortcutMixin
 
 MORE_ARTICLES_COUNT = 4
 
@@ -138,7 +138,12 @@ class ArticlePage(ViewRestrictionShortcutMixin, Page):
         return page
 
     def more_articles(self, limit=MORE_ARTICLES_COUNT):
-        """Editors' pinned picks first, then related articles; never this one or a draft.
+        """Editors' pinned picks first, then the newest related articles; never this one or a draft.
+
+        Related: in the same section or sharing a tag. Each reason is read
+        on its own, a few rows off the newest end, and the two merged here:
+        asked in one query with ``OR``, SQLite sorted the whole archive
+        (over a second at 100,000 articles).
 
         Renditions are not prefetched: the caller prefetches them with the
         page's other lists. An article not yet saved (a preview) has none.
@@ -152,14 +157,20 @@ class ArticlePage(ViewRestrictionShortcutMixin, Page):
             .order_by("pinned_by__sort_order")
             .for_teaser()[:limit]
         )
-        if len(pinned) >= limit:
+        wanted = limit - len(pinned)
+        if wanted <= 0:
             return pinned
-        related = (
-            ArticlePage.objects.related_to(self)
-            .exclude(pk__in=[a.pk for a in pinned])
-            .for_teaser()[: limit - len(pinned)]
-        )
-        return pinned + list(related)
+        # Left out here rather than in SQL, where a NOT IN sent SQLite's planner astray.
+        shown = {self.pk, *(a.pk for a in pinned)}
+        # From this publication only. Filtering the page table by path also
+        # lets SQLite walk its date index and stop early (6 ms, not 1.2 s).
+        home_path = self.path[: -ARTICLE_LEVEL * self.steplen]
+        others = ArticlePage.objects.public_articles().filter(path__startswith=home_path).newest_first().for_teaser()
+        related = list(others.sharing_a_tag_with(self)[: wanted + len(shown)])
+        if self.section_id:
+            related += others.in_section(self.section)[: wanted + len(shown)]
+        related = {a.pk: a for a in related if a.pk not in shown}.values()
+        return pinned + sorted(related, key=lambda a: (a.first_published_at, a.pk), reverse=True)[:wanted]
 
     def get_context(self, request, *args, **kwargs):
         from .. import listings

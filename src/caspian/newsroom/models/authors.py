@@ -5,7 +5,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 from wagtail.search import index
 
-from .pages import ViewRestrictionShortcutMixin, listing_page
+from ..pagination import listing_page
+from .pages import ViewRestrictionShortcutMixin
 
 
 class AuthorIndexPage(ViewRestrictionShortcutMixin, Page):

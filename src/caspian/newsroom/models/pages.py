@@ -12,13 +12,9 @@ year of one section's stories: Wagtail's tree allows ~1.6 million children
 per parent and its admin listings slow down long before that.
 """
 
-from collections.abc import Sequence
-
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import InvalidPage, Paginator
 from django.db import models
 from django.db.models import Q
-from django.http import Http404
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import StreamField
@@ -26,9 +22,9 @@ from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
 from ..blocks import BodyBlock
+from ..pagination import listing_page
 from ..sites import view_restriction_free
 
-LISTING_PAGE_SIZE = 20
 # Articles sit this many levels below the home page: section, year, article.
 ARTICLE_LEVEL = 3
 
@@ -258,78 +254,3 @@ class StandardPage(ViewRestrictionShortcutMixin, Page):
     search_fields = [*Page.search_fields, index.SearchField("introduction"), index.SearchField("body")]
     parent_page_types = ["newsroom.HomePage", "newsroom.StandardPage"]
     subpage_types = ["newsroom.StandardPage"]
-
-
-def paginate(request, queryset, per_page=LISTING_PAGE_SIZE):
-    """The page of ``queryset`` (a list: search results) asked for by ``?page=``; 404 for pages that don't exist.
-
-    Counts the items: for archive listings use :func:`listing_page`.
-    """
-    paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
-    try:
-        return paginator.page(request.GET.get("page", "1"))
-    except InvalidPage:
-        raise Http404("No such page of results.") from None
-
-
-# Beyond any archive (20 million articles), and small enough for every database's OFFSET.
-MAX_LISTING_PAGE = 1_000_000
-
-
-class ListingPage(Sequence):
-    """One page of an archive listing, found without counting the listing.
-
-    Django's ``Page`` knows the number of pages, which costs a ``COUNT(*)``
-    over every article listed on every view: with 100,000 articles that
-    is most of a section page's time. A listing page fetches one article
-    more than it shows instead, to know whether there is an older page.
-    It offers what the listing templates use: ``number``,
-    ``has_previous()``/``previous_page_number()``, ``has_next()``/``next_page_number()``
-    and ``has_other_pages()``, but no total.
-    """
-
-    def __init__(self, object_list, number, has_next):
-        self.object_list, self.number, self._has_next = object_list, number, has_next
-
-    def __len__(self):
-        return len(self.object_list)
-
-    def __getitem__(self, index):
-        return self.object_list[index]
-
-    def __repr__(self):
-        return f"<Listing page {self.number}>"
-
-    def has_next(self):
-        return self._has_next
-
-    def has_previous(self):
-        return self.number > 1
-
-    def has_other_pages(self):
-        return self.has_previous() or self.has_next()
-
-    def next_page_number(self):
-        return self.number + 1
-
-    def previous_page_number(self):
-        return self.number - 1
-
-
-def listing_page(request, queryset, per_page=LISTING_PAGE_SIZE):
-    """The :class:`ListingPage` of ``queryset`` asked for by ``?page=``; 404 for pages that don't exist.
-
-    One query, whatever the size of the archive, though a deep page still
-    makes the database skip the articles before it (``OFFSET``).
-    """
-    try:
-        number = int(request.GET.get("page", "1"))
-    except ValueError:
-        raise Http404("No such page of results.") from None
-    if not 1 <= number <= MAX_LISTING_PAGE:
-        raise Http404("No such page of results.")
-    start = (number - 1) * per_page
-    rows = list(queryset[start : start + per_page + 1])
-    if not rows and number > 1:
-        raise Http404("No such page of results.")
-    return ListingPage(rows[:per_page], number, has_next=len(rows) > per_page)
