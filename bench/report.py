@@ -8,8 +8,11 @@ UNCACHED_MIN_RPS = 500  # uncached article: 5× the ~100 req/s the stack gave be
 GROWTH_MAX = 1.2  # p50 at 100,000 articles / p50 at 1,000, per page
 
 ARTICLE, UNCACHED, STATIC = "article", "article (uncached)", "static file (nginx)"
+CEILING = "trivial WSGI app (granian)"
 # Table order within a (backend, size) block; other pages keep the order they were measured in.
-LEADING, TRAILING = (ARTICLE, UNCACHED), (STATIC,)
+LEADING, TRAILING = (ARTICLE, UNCACHED), (CEILING, STATIC)
+# Rows measuring the servers, not Caspian.
+REFERENCES = (CEILING, STATIC)
 COLUMNS = ("backend", "articles", "page", "req/s", "p50 ms", "p99 ms", "× static", "server CPU", "wrk CPU", "cache")
 
 
@@ -37,11 +40,14 @@ class Row:
 
 
 def in_table_order(rows):
-    """``rows`` by block (in the order measured), the article and uncached article first, the static file last."""
+    """``rows`` by block (in the order measured), the article and uncached article first, the reference servers last."""
     blocks = list(dict.fromkeys(row.block for row in rows))
 
     def key(row):
-        rank = LEADING.index(row.page) if row.page in LEADING else len(LEADING) + (row.page in TRAILING)
+        if row.page in LEADING:
+            rank = LEADING.index(row.page)
+        else:
+            rank = len(LEADING) + (TRAILING.index(row.page) + 1 if row.page in TRAILING else 0)
         return blocks.index(row.block), rank
 
     return sorted(rows, key=key)
@@ -143,7 +149,9 @@ def _growth(rows):
     lines = []
     for backend in dict.fromkeys(row.backend for row in rows):
         measured = [
-            row for row in rows if row.backend == backend and row.result and row.result.requests and row.page != STATIC
+            row
+            for row in rows
+            if row.backend == backend and row.result and row.result.requests and row.page not in REFERENCES
         ]
         counts = sorted({row.articles for row in measured})
         if len(counts) < 2:

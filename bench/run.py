@@ -6,8 +6,9 @@ archive size, builds a scratch site (the demo publication, grown with
 and loads each page with wrk over loopback: an article (from the page
 cache, and from a second server with CASPIAN_PAGE_CACHE=0), the home page,
 a section, a search, the RSS feed and the sitemap. In the same block nginx
-serves the article's exact bytes as a static file, and every row is also
-given as a ratio to that figure. Then a verdict against the issue's
+serves the article's exact bytes as a static file, and a trivial WSGI app
+on granian serves them from memory (the app server's own ceiling). Every
+row is also given as a ratio to the static figure. Then a verdict against the issue's
 targets. The table is also written as markdown to bench/results/.
 
 Needs wrk and nginx (installed from Debian when missing, if you are root),
@@ -38,6 +39,7 @@ from pathlib import Path
 import report
 import sites
 import wrk
+from ceiling import trivial_server
 from errors import BenchError
 from processes import group_cpu_seconds, log_tail, wait_until_idle
 from static import static_server
@@ -51,7 +53,7 @@ QUICK = {"sizes": "200", "duration": 3.0, "warmup": 1.0}
 PAGES = ("article", "home", "section", "search", "feed", "sitemap")
 # A load average above this (over the last minute) means other work is running.
 BUSY_LOAD = 0.5
-MEASUREMENTS_PER_BLOCK = len(PAGES) + 2  # plus the uncached article and the static file
+MEASUREMENTS_PER_BLOCK = len(PAGES) + 3  # plus the uncached article, the static file and the trivial app
 
 
 def parse_args(argv):
@@ -241,7 +243,7 @@ class Run:
         return articles
 
     def measure_block(self, site, size, articles):
-        """Measure one block on an empty cache: the cached pages, the uncached article, the static file."""
+        """Measure one block on an empty cache: the cached pages, the uncached article, the reference servers."""
         site.clear_cache()
         where = f"{site.backend}, {articles:,} articles"
 
@@ -265,6 +267,10 @@ class Run:
         with static_server(article_html, self.tools, self.server_cpus) as (url, nginx):
             self.measure_page(row(report.STATIC, url), nginx.pid)
 
+        self.progress(f"{where}: a trivial WSGI app on granian serving the same bytes")
+        with trivial_server(article_html, self.tools, self.server_cpus, sites.WORKERS) as (url, trivial):
+            self.measure_page(row(report.CEILING, url), trivial.pid)
+
     def measure_page(self, row, server_pgid):
         """Check ``row.url`` answers 200, warm it, then load it with wrk; add ``row`` to the results.
 
@@ -280,7 +286,10 @@ class Run:
             row.note = f"not measured: {getattr(error, 'code', None) or error}"
             self.progress(f"  {row.page:<20} {row.note}")
             return
-        row.cache = "file" if row.page == report.STATIC else "hit" if "Age" in headers else "miss"
+        if row.page in report.REFERENCES:
+            row.cache = "file" if row.page == report.STATIC else "memory"
+        else:
+            row.cache = "hit" if "Age" in headers else "miss"
         if self.options.warmup:
             wrk.measure(row.url, self.load, self.tools, seconds=self.options.warmup)
             wait_until_idle(server_pgid)

@@ -1,8 +1,11 @@
 """Spam and abuse defence: the honeypot, the form token, rate limits, double submits."""
 
 import time
+from collections import Counter
+from types import SimpleNamespace
 
-from django.test import override_settings
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, _unmask_cipher_token
+from django.test import SimpleTestCase, override_settings
 
 from caspian.comments import tokens
 from caspian.comments.models import Comment, Status
@@ -174,3 +177,29 @@ class DoubleSubmitTests(CommentsTestCase):
         Comment.objects.update(created_at=Comment.objects.get().created_at - timedelta(seconds=61))
         post(self.client, self.article)
         self.assertEqual(Comment.objects.count(), 2)
+
+
+class CsrfTokenTests(SimpleTestCase):
+    """The fast CSRF tokens filled into cached pages are Django's, character for character."""
+
+    def test_a_masked_token_unmasks_to_its_secret_and_differs_each_time(self):
+        secret = tokens.new_csrf_secret()
+        self.assertEqual(len(secret), CSRF_SECRET_LENGTH)
+        masked = {tokens.mask(secret) for _ in range(50)}
+        self.assertEqual(len(masked), 50)
+        for token in masked:
+            self.assertEqual(len(token), 2 * CSRF_SECRET_LENGTH)
+            self.assertEqual(_unmask_cipher_token(token), secret)
+
+    def test_secrets_use_the_whole_alphabet_evenly(self):
+        drawn = Counter("".join(tokens.new_csrf_secret() for _ in range(2000)))
+        self.assertEqual(set(drawn), set(CSRF_ALLOWED_CHARS))
+        expected = 2000 * CSRF_SECRET_LENGTH / len(CSRF_ALLOWED_CHARS)  # about 1,032 of each
+        self.assertLess(max(drawn.values()) / min(drawn.values()), 1.4, drawn.most_common(3))
+        self.assertAlmostEqual(sum(drawn.values()) / len(drawn), expected)
+
+    def test_hidden_inputs_carry_the_token_and_a_signed_issue_time(self):
+        inputs = tokens.hidden_inputs("x" * 64, issued=1_000_000)
+        self.assertIn('name="csrfmiddlewaretoken" value="' + "x" * 64 + '"', inputs)
+        token = html(SimpleNamespace(content=inputs.encode())).find("input", attrs={"name": tokens.FIELD})["value"]
+        self.assertEqual(tokens.check(token, now=1_000_000 + 60), 1_000_000)

@@ -8,7 +8,6 @@ from wagtail.search.backends import get_search_backend
 
 from caspian.newsroom.factories import ArticlePageFactory
 from caspian.newsroom.models import ArticlePage
-from caspian.search import backends
 
 from ..newsroom.scenario import NewsroomTestCase
 
@@ -17,6 +16,7 @@ WORDS = ["sturgeon", "caviar", "quota", "harbour", "ferry"]
 
 @unittest.skipUnless(connection.vendor == "sqlite", "the ranking fix is for SQLite's full-text search")
 class RankedOnceTests(NewsroomTestCase):
+    # The SQLite backend's models exist only on SQLite: imported when the tests run.
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -39,8 +39,9 @@ class RankedOnceTests(NewsroomTestCase):
         return [page.title for page in results]
 
     def test_the_same_order_as_wagtails_backend(self):
-        ours = get_search_backend("default")
-        self.assertIsInstance(ours, backends.RankedOnceSQLiteBackend)
+        from caspian.search.sqlite import RankedOnceSQLiteBackend
+
+        self.assertIsInstance(get_search_backend("default"), RankedOnceSQLiteBackend)
         stock = "wagtail.search.backends.database"
         for query in ("sturgeon", "harbour ferry", "quota"):
             expected = [page.title for page in ArticlePage.objects.live().search(query, backend=stock)]
@@ -57,9 +58,11 @@ class RankedOnceTests(NewsroomTestCase):
         self.assertTrue(any(t.startswith("Report 3 ") for t in everything))
 
     def test_candidates_are_capped(self):
-        original = backends.RANKED_CANDIDATES
-        backends.RANKED_CANDIDATES = 3
+        from caspian.search import sqlite
+
+        original = sqlite.RANKED_CANDIDATES
+        sqlite.RANKED_CANDIDATES = 3
         try:
             self.assertEqual(len(list(ArticlePage.objects.all().search("sturgeon"))), 3)
         finally:
-            backends.RANKED_CANDIDATES = original
+            sqlite.RANKED_CANDIDATES = original

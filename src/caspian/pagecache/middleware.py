@@ -12,6 +12,7 @@ from django.utils.http import http_date, parse_http_date_safe
 
 from ..comments.middleware import MARKER
 from . import dependencies, store
+from .conf import hit_settings
 
 # Where the page, once rendered, waits for the WSGI wrapper to store it
 # with the final headers (WSGIRequest.META is the WSGI environ).
@@ -25,16 +26,12 @@ def cacheable_request(meta):
     cookie (an editor) bypasses the cache, as does everything under the
     admin, comment actions, uploaded files and the health check.
     """
-    if not store.enabled() or meta.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+    config = hit_settings()
+    if not config.enabled or meta.get("REQUEST_METHOD") not in ("GET", "HEAD"):
         return False
-    if f"{settings.SESSION_COOKIE_NAME}=" in meta.get("HTTP_COOKIE", ""):
+    if config.session_cookie in meta.get("HTTP_COOKIE", ""):
         return False
-    return not meta.get("PATH_INFO", "/").startswith(_skipped_prefixes())
-
-
-def _skipped_prefixes():
-    prefixes = (settings.ADMIN_URL_PREFIX, settings.STATIC_URL, settings.MEDIA_URL, "/comments/", "/documents/")
-    return (*(prefix for prefix in prefixes if prefix.startswith("/")), "/healthz")
+    return not meta.get("PATH_INFO", "/").startswith(config.skipped_prefixes)
 
 
 def _cacheable_response(request, response):

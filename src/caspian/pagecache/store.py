@@ -29,7 +29,6 @@ import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 
 # Part of every key: change it when Entry changes, so a new release never
@@ -195,7 +194,3 @@ class _LocalEntries:
 
 
 _local = _LocalEntries(LOCAL_ENTRIES)
-
-
-def enabled():
-    return settings.PAGE_CACHE

@@ -8,13 +8,13 @@ as stored, or as ``304 Not Modified`` when the reader's copy is current.
 
 import time
 
-from django.conf import settings
 from django.http import parse_cookie
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils.http import parse_http_date_safe
 
 from ..comments import tokens
 from . import store
+from .conf import hit_settings
 from .middleware import MARKER, PENDING, cacheable_request
 
 # Headers that belong to one response, not to the page.
@@ -94,28 +94,19 @@ class CachedApplication:
 def _csrf_secret(environ):
     """The reader's CSRF secret, if their cookie holds a well-formed one (as ``CsrfViewMiddleware`` checks)."""
     cookie = environ.get("HTTP_COOKIE", "")
-    if settings.CSRF_COOKIE_NAME not in cookie:
+    name = hit_settings().csrf_cookie_name
+    if name not in cookie:
         return None
-    secret = parse_cookie(cookie).get(settings.CSRF_COOKIE_NAME, "")
+    secret = parse_cookie(cookie).get(name, "")
     if len(secret) == CSRF_SECRET_LENGTH and all(char in CSRF_ALLOWED_CHARS for char in secret):
         return secret
     return None
 
 
 def _csrf_cookie(secret):
-    """The ``Set-Cookie`` header ``CsrfViewMiddleware`` sends for a new secret, from the same settings."""
-    attributes = [f"{settings.CSRF_COOKIE_NAME}={secret}", f"Path={settings.CSRF_COOKIE_PATH}"]
-    if settings.CSRF_COOKIE_AGE is not None:
-        attributes.append(f"Max-Age={settings.CSRF_COOKIE_AGE}")
-    if settings.CSRF_COOKIE_DOMAIN:
-        attributes.append(f"Domain={settings.CSRF_COOKIE_DOMAIN}")
-    if settings.CSRF_COOKIE_SECURE:
-        attributes.append("Secure")
-    if settings.CSRF_COOKIE_HTTPONLY:
-        attributes.append("HttpOnly")
-    if settings.CSRF_COOKIE_SAMESITE:
-        attributes.append(f"SameSite={settings.CSRF_COOKIE_SAMESITE}")
-    return ("Set-Cookie", "; ".join(attributes))
+    """The ``Set-Cookie`` header ``CsrfViewMiddleware`` sends for a new secret."""
+    config = hit_settings()
+    return ("Set-Cookie", f"{config.csrf_cookie_name}={secret}; {config.csrf_cookie_attributes}")
 
 
 def _not_modified(entry, environ):
