@@ -16,12 +16,13 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: demo test test-sqlite test-postgres bench install browser-deps docs clean help
+.PHONY: demo test test-sqlite test-postgres bench bench-import install browser-deps docs clean help
 
 help:
 	@echo "make demo    install what is needed, then run the demo site on http://127.0.0.1:8000/"
 	@echo "make test    install what is needed, then run the whole test suite on SQLite and on PostgreSQL + Redis"
 	@echo "make bench   run the benchmark and print its table (BENCH_ARGS='--quick' for a smoke run; see bench/README.md)"
+	@echo "make bench-import   time a 10,000-post WordPress import (BENCH_ARGS='--posts 1000' for a smoke run)"
 
 demo: install
 	$(VENV)/bin/caspian demo
@@ -43,6 +44,10 @@ test-postgres:
 # e.g. make bench BENCH_ARGS='--quick --backends sqlite'.
 bench: install
 	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
+
+# The WordPress import benchmark (bench/README.md): BENCH_ARGS='--posts 1000' or '--backend postgres'.
+bench-import: install
+	$(VENV)/bin/python -m bench.import_wordpress $(BENCH_ARGS)
 
 install: $(VENV)/.synced
 

@@ -184,3 +184,22 @@ class FakeSMTP:
             while len(self.messages) < count and time.monotonic() < deadline:
                 self._arrived.wait(timeout=deadline - time.monotonic())
         return list(self.messages)
+
+
+class FakeFileHost(FakeHTTPService):
+    """A web server for files: ``files`` maps a path (``/wp-content/uploads/…``) to bytes; anything else is a 404.
+
+    ``requests`` records each path asked for.
+    """
+
+    def __init__(self, files=None):
+        super().__init__()
+        self.files = dict(files or {})
+
+    def handle(self, request):
+        path = urlsplit(request.path).path
+        self.requests.append(path)
+        self.request_seen.set()
+        if path not in self.files:
+            return self._send(request, 404, b"Not Found", "text/plain")
+        self._send(request, 200, self.files[path], "application/octet-stream")

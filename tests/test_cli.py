@@ -7,7 +7,7 @@ from django.contrib.auth import authenticate, get_user_model
 from caspian.cli import main
 from caspian.newsroom.models import HomePage
 
-COMMANDS = ["createadmin", "demo", "manage", "serve", "setup", "worker"]
+COMMANDS = ["createadmin", "demo", "import-wordpress", "manage", "serve", "setup", "worker"]
 
 
 @pytest.fixture

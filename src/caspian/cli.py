@@ -10,6 +10,7 @@ import os
 import secrets
 import socket
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
@@ -20,6 +21,8 @@ DEFAULT_PORT = 8000
 # that module needs Django set up, and --help must not.
 ARCHIVE_SEED = 2026
 ARCHIVE_MAX_ARTICLES = 1_000_000
+# How many missing files, non-public posts and notes `caspian import-wordpress` lists before "… and N more".
+IMPORT_LIST_LIMIT = 20
 
 
 def setup_django():
@@ -242,6 +245,92 @@ def generate_archive(count, seed, years, lead_images, search_index):
     click.echo(f"Newest: {report.newest_path}")
 
 
+@main.command("import-wordpress")
+@click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--media-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A copy of the WordPress site's wp-content/uploads folder: attachments become images from the files in it.",
+)
+@click.option(
+    "--section-map",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A text file of `category-slug = section-slug` lines (`* = section-slug` for the rest) sending "
+    "categories to existing sections; unmapped categories become tags. Without it, top-level "
+    "categories become sections.",
+)
+@click.option(
+    "--fetch-media",
+    is_flag=True,
+    help="Download the attachments not found in --media-dir from the WordPress site (20 s timeout each). "
+    "Without it, the import makes no network request.",
+)
+@click.option("--dry-run", is_flag=True, help="Read and map everything, report what would happen, change nothing.")
+def import_wordpress(export, media_dir, section_map, fetch_media, dry_run):
+    """Import a WordPress export (WXR file) into this site.
+
+    EXPORT is the file WordPress makes under Tools → Export → All content
+    (WXR 1.0 to 1.2). Posts become articles, filed in sections made from
+    their top-level categories (or --section-map) and year folders, with
+    their authors, tags, featured and inline images (from --media-dir),
+    comments, and their status: published, draft, scheduled, private
+    (behind a login) or password-protected. Pages become plain pages,
+    nested as in WordPress. Old addresses (permalinks, /?p=ID and
+    /?page_id=ID) redirect (301) to the new ones.
+
+    All or nothing: any problem leaves the site as it was. Run it again
+    with a newer export: what changed in WordPress is updated, nothing is
+    duplicated. Ends with a table of what was imported, updated, unchanged
+    and skipped (and why), the posts that are not public and the media
+    files that were missing.
+    """
+    setup_django()
+    _check_database_ready()
+    from django.db import DatabaseError
+
+    from .wordpress import importer, wxr
+
+    logging.getLogger("wagtail").setLevel(logging.WARNING)
+    bars = {}
+
+    def progress(stage, done, total, summary):
+        bar = bars.get(stage)
+        if bar is None:
+            for other in bars.values():
+                other.render_finish()
+            bar = bars[stage] = click.progressbar(
+                length=total or 0, label=f"{stage:<13}", width=30, item_show_func=lambda counts: counts
+            )
+        if total:
+            bar.update(done - bar.pos, _counts(summary))
+        if total and done >= total:
+            bar.render_finish()
+
+    try:
+        summary = importer.import_export(
+            export,
+            media_dir=media_dir,
+            dry_run=dry_run,
+            section_map=section_map,
+            fetch_media=fetch_media,
+            progress=progress,
+        )
+    except wxr.WxrError as error:
+        raise click.ClickException(f"{error}. Nothing was imported.") from None
+    except importer.ImportProblem as error:
+        raise click.ClickException(f"{error}. Nothing was imported.") from None
+    except DatabaseError as error:
+        reason = " ".join(str(error).split())
+        raise click.ClickException(
+            f"the database refused the import ({reason}); nothing was imported: "
+            "check DATABASE_URL and run `caspian setup`, then import again"
+        ) from None
+    finally:
+        for bar in bars.values():
+            bar.render_finish()
+    _print_import_summary(export, summary)
+
+
 @main.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def manage(args):
@@ -328,6 +417,56 @@ def _use_sample_weather_if_offline():
     except OSError:
         os.environ["CASPIAN_WEATHER_BACKEND"] = "caspian.masthead.weather.dummy.SampleBackend"
         click.echo(f"The weather service ({api.hostname}) is out of reach: the masthead shows a sample reading.")
+
+
+def _counts(summary):
+    """What the import has got through so far, for the progress bar."""
+    kinds = ("posts", "pages", "images", "comments")
+    return ", ".join(f"{summary.count(kind):,} {kind}" for kind in kinds if summary.count(kind))
+
+
+def _print_import_summary(export, summary):
+    click.echo(
+        f"\n{'Dry run of' if summary.dry_run else 'Imported'} {export.name} from {summary.site_url or 'WordPress'} "
+        f"in {_duration(summary.seconds)} ({summary.posts_per_second:,.0f} posts/s)."
+    )
+    headings = ("", "imported", "updated", "unchanged", "skipped")
+    rows = [headings, *((kind, *(f"{n:,}" for n in numbers)) for kind, *numbers in summary.rows())]
+    widths = [max(len(str(row[column])) for row in rows) for column in range(len(headings))]
+    for row in rows:
+        click.echo("  " + "  ".join(str(cell).rjust(width) if n else str(cell).ljust(width)
+                                     for n, (cell, width) in enumerate(zip(row, widths, strict=True))))  # fmt: skip
+    reasons = [(kind, reason, n) for kind, counter in summary.reasons.items() for reason, n in counter.most_common()]
+    if reasons:
+        click.echo("Skipped:")
+        for kind, reason, n in reasons:
+            click.echo(f"  {kind}: {n:,} {reason}")
+    statuses = summary.statuses
+    if statuses:
+        names = {"live": "live", "draft": "drafts", "scheduled": "scheduled", "login": "behind a login (were private)",
+                 "password": "behind a password"}  # fmt: skip
+        click.echo("Posts: " + ", ".join(f"{statuses[key]:,} {label}" for key, label in names.items() if statuses[key]))
+    if summary.not_public:
+        click.echo(f"Not public ({len(summary.not_public)}): readers need a login or the post's password:")
+        for item in summary.not_public[:IMPORT_LIST_LIMIT]:
+            click.echo(f"  {item.path}  {item.title}  ({item.restriction})")
+        _more(summary.not_public)
+    if summary.missing_media:
+        click.echo(f"Missing media ({len(summary.missing_media):,}): imported without them; add --media-dir or fix:")
+        for line in summary.missing_media[:IMPORT_LIST_LIMIT]:
+            click.echo(f"  {line}")
+        _more(summary.missing_media)
+    if summary.notes:
+        click.echo("Notes:")
+        for note, n in summary.notes.most_common(IMPORT_LIST_LIMIT):
+            click.echo(f"  {note}" + (f" ({n:,} posts)" if n > 1 else ""))
+    if summary.dry_run:
+        click.echo("Dry run: nothing was changed.")
+
+
+def _more(items):
+    if len(items) > IMPORT_LIST_LIMIT:
+        click.echo(f"  … and {len(items) - IMPORT_LIST_LIMIT:,} more")
 
 
 def _duration(seconds):

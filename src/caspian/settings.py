@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "caspian.search",
     "caspian.masthead",
     "caspian.pagecache",
+    "caspian.wordpress",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

@@ -16,6 +16,7 @@ from wagtail.models import Page
 from wagtail.search.models import IndexEntry
 
 from caspian.demo import archive
+from caspian.newsroom import bulk
 from caspian.newsroom.factories import SectionPageFactory
 from caspian.newsroom.models import (
     ArchiveYearPage,
@@ -176,7 +177,7 @@ class GeneratedArchiveTests(NewsroomTestCase):
 
     def test_a_taken_slug_gets_a_number(self):
         article = self.generated[-1]
-        folder = archive._Folder(article.get_parent())
+        folder = bulk.Children(article.get_parent())
         slug, path = folder.claim(article.slug)
         self.assertEqual(slug, f"{article.slug}-2")
         self.assertEqual(folder.claim(article.slug)[0], f"{article.slug}-3")

@@ -160,11 +160,13 @@ def purge_ip_addresses(now=None):
     )
 
 
-def recount(article_ids):
+def recount(article_ids, *, announce=True):
     """Recount the articles' approved comments and tell the page cache (after any change readers see).
 
     Moderation calls it itself; call it after creating or changing comments
-    another way (the demo loader, an import).
+    another way (the demo loader, an import). A caller that invalidates the
+    whole site anyway (an import of thousands of articles) passes
+    ``announce=False``: the page cache is not told article by article.
     """
     from ..newsroom.models import ArticlePage
 
@@ -178,4 +180,5 @@ def recount(article_ids):
         .values("n")
     )
     ArticlePage.objects.filter(pk__in=article_ids).update(comment_count=Coalesce(Subquery(approved), 0))
-    comments_changed.send(sender=Comment, article_ids=article_ids)
+    if announce:
+        comments_changed.send(sender=Comment, article_ids=article_ids)

@@ -2,9 +2,10 @@
 
 Adding a page through Wagtail (``add_child``, revisions, signals) costs tens
 of milliseconds, so 100,000 articles would take hours. This module writes
-the rows directly instead: the tree positions (treebeard's materialised
-paths) are computed here, the base ``wagtailcore_page`` rows and the
-article rows are inserted a chunk at a time, then bylines, tags, the
+the rows directly instead, with :mod:`caspian.newsroom.bulk`: the tree
+positions (treebeard's materialised paths) are computed, the base
+``wagtailcore_page`` rows and the article rows are inserted a chunk at a
+time, then bylines, tags, the
 parents' child counts and the search index entries. The result is what
 publishing each article would leave behind for readers (live, dated,
 filed in its section's year folder, searchable), minus what only editors
@@ -24,17 +25,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from html import escape
-from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connections, router, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
-from wagtail.models import Page, Site
+from wagtail.models import Site
 from wagtail.search.backends import get_search_backends
 
+from ..newsroom import bulk
 from ..newsroom.factories import AuthorIndexPageFactory, AuthorPageFactory
 from ..newsroom.models import (
     ArchiveYearPage,
@@ -52,7 +52,6 @@ from ..pagecache import invalidation
 DEFAULT_SEED = 2026
 DEFAULT_YEARS = 10
 CHUNK_SIZE = 2000
-SLUG_LENGTH = 80
 AUTHORS_WHEN_NONE = 12
 
 
@@ -99,7 +98,7 @@ def generate(
         raise ValueError(f"count must be at least 1, not {count}.")
     started = time.perf_counter()
     site, home, sections = _publication()
-    zone = _time_zone(site)
+    zone = PublicationSettings.time_zone_of(site)
     now = now or timezone.now()
     existing = ArticlePage.objects.count()
     # Seeded by the archive's size too: a second run adds different stories.
@@ -124,7 +123,7 @@ def generate(
                 bylines.append(article_authors)
                 tagged.append(article_tags)
             _insert(articles, bylines, tagged)
-            _count_children(folders.values())
+            bulk.count_children(folders.values())
             if backends:
                 indexing = time.perf_counter()
                 for backend in backends:
@@ -135,7 +134,7 @@ def generate(
         report.newest_path = articles[-1].url_path[len(home.url_path) - 1 :]
     # Written in bulk, without Wagtail's publish signals: every cached page may be out of date.
     invalidation.site_changed()
-    _refresh_planner_statistics()
+    bulk.refresh_planner_statistics()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -153,12 +152,6 @@ def _publication():
             "run `caspian demo --no-serve` (or `caspian setup` and add sections in the admin) first."
         )
     return site, home, sections
-
-
-def _time_zone(site):
-    """The publication's time zone: an article's year folder is its year there."""
-    name = PublicationSettings.objects.filter(site=site).values_list("time_zone", flat=True).first()
-    return ZoneInfo(name or PublicationSettings._meta.get_field("time_zone").default)
 
 
 def _authors(home, rng):
@@ -210,38 +203,17 @@ def _plan(rng, count, sections, now, years, zone):
     return [(rng.choice(sections), (newest - timedelta(seconds=int(age))).astimezone(zone)) for age in ages[-count:]]
 
 
-class _Folder:
-    """A year folder being filled: its page, the next free tree step and the slugs taken in it."""
-
-    def __init__(self, page):
-        self.page = page
-        children = Page.objects.child_of(page)
-        last = children.order_by("-path").values_list("path", flat=True).first()
-        self.next_step = Page._str2int(last[-Page.steplen :]) + 1 if last else 1
-        self.slugs = set(children.values_list("slug", flat=True))
-        self.added = 0
-
-    def claim(self, slug):
-        """A slug free in this folder (``slug``, else ``slug-2``, ``slug-3``…) and the child's path."""
-        free, n = slug, 1
-        while free in self.slugs:
-            n += 1
-            free = f"{slug[: SLUG_LENGTH - len(str(n)) - 1]}-{n}"
-        self.slugs.add(free)
-        path = Page._get_path(self.page.path, self.page.depth + 1, self.next_step)
-        self.next_step += 1
-        self.added += 1
-        return free, path
-
-
 def _folders(sections, needed):
-    """A :class:`_Folder` for every (section pk, year) in ``needed``, creating missing folders in year order."""
+    """A :class:`~caspian.newsroom.bulk.Children` for every (section pk, year) in ``needed``.
+
+    Missing folders are created, in year order.
+    """
     by_pk = {section.pk: section for section in sections}
     folders, created = {}, 0
     for section_pk, year in sorted(needed, key=lambda key: (key[1], key[0])):
         section = by_pk[section_pk]
         existing = ArchiveYearPage.objects.child_of(section).filter(slug=str(year)).exists()
-        folders[section_pk, year] = _Folder(section.year_folder(year))
+        folders[section_pk, year] = bulk.Children(section.year_folder(year))
         created += not existing
     return folders, created
 
@@ -255,67 +227,19 @@ def _lead_images():
 
 # --- writing rows ---------------------------------------------------------------
 
-PAGE_FIELDS = [f for f in Page._meta.concrete_fields if not f.primary_key]
-ARTICLE_FIELDS = ArticlePage._meta.local_concrete_fields
 BYLINE_FIELDS = [ArticleByline._meta.get_field(name) for name in ("page", "author", "sort_order")]
 TAG_FIELDS = [ArticleTag._meta.get_field(name) for name in ("content_object", "tag")]
 
 
 def _insert(articles, bylines, tagged):
     """Write a chunk of articles, their bylines and their tags; ``articles`` get their primary keys."""
-    pages = [Page(**{f.attname: getattr(article, f.attname) for f in PAGE_FIELDS}) for article in articles]
-    Page.objects.bulk_create(pages, batch_size=500)
-    for article, page in zip(articles, pages, strict=True):
-        article.id = article.page_ptr_id = page.id
-        article._state.adding = False
-    _insert_rows(ArticlePage, ARTICLE_FIELDS, ([getattr(a, f.attname) for f in ARTICLE_FIELDS] for a in articles))
+    bulk.insert_pages(articles)
     rows = zip(articles, bylines, strict=True)
-    _insert_rows(
+    bulk.insert_rows(
         ArticleByline, BYLINE_FIELDS, ((a.pk, author.pk, n) for a, authors in rows for n, author in enumerate(authors))
     )
     rows = zip(articles, tagged, strict=True)
-    _insert_rows(ArticleTag, TAG_FIELDS, ((a.pk, tag.pk) for a, tags in rows for tag in tags))
-
-
-def _insert_rows(model, fields, rows):
-    """INSERT ``rows`` (values for ``fields``) into ``model``'s own table with one ``executemany``.
-
-    For what ``bulk_create`` cannot do (the rows of a multi-table child
-    like ``ArticlePage``) or does at many times the cost (the bylines and
-    tags, as model instances). Each value is prepared by its field, as in
-    Django's own inserts.
-    """
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
-    )
-    prepared = [[f.get_db_prep_save(value, connection) for f, value in zip(fields, row, strict=True)] for row in rows]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, prepared)
-
-
-def _refresh_planner_statistics():
-    """Let PostgreSQL plan with the new row counts at once, not when autovacuum gets round to it.
-
-    Tens of thousands of rows written at once leave its statistics
-    describing the old, small tables, and the listings' queries then pick
-    plans fit for those. Not on SQLite: there, ANALYZE leads its planner
-    to worse plans for the listings (measured at 100,000 articles).
-    """
-    connection = connections[router.db_for_write(ArticlePage)]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-
-def _count_children(folders):
-    """Add the articles written since the last call to their folders' child counts."""
-    for folder in folders:
-        if folder.added:
-            Page.objects.filter(pk=folder.page.pk).update(numchild=F("numchild") + folder.added)
-            folder.page.numchild += folder.added
-            folder.added = 0
+    bulk.insert_rows(ArticleTag, TAG_FIELDS, ((a.pk, tag.pk) for a, tags in rows for tag in tags))
 
 
 # --- writing text -----------------------------------------------------------------
@@ -339,7 +263,7 @@ class _Writer:
         places, topics = _beat(section)
         story = _Story(rng, rng.choice(places), rng.choice(topics), places, published)
         title = story.headline()
-        slug, path = folder.claim(_slug(title))
+        slug, path = folder.claim(bulk.slug_from(title, default="story"))
         image_id, alt, caption = rng.choice(self.images) if self.images else (None, "", "")
         article = ArticlePage(
             title=title,
@@ -383,14 +307,6 @@ class _Writer:
             if tag not in chosen:
                 chosen.append(tag)
         return chosen[:wanted]
-
-
-def _slug(title):
-    """``title`` as a slug of at most SLUG_LENGTH characters, cut between words."""
-    slug = slugify(title, allow_unicode=True)
-    if len(slug) > SLUG_LENGTH:
-        slug = slug[: SLUG_LENGTH + 1].rsplit("-", 1)[0]
-    return slug or "story"
 
 
 def _cumulative(weights):

@@ -15,8 +15,11 @@ per parent and its admin listings slow down long before that.
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.contrib.redirects.middleware import get_redirect
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
@@ -106,6 +109,31 @@ class HomePage(ViewRestrictionShortcutMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(listings.front_page(self, request))
         return context
+
+    def serve(self, request, *args, **kwargs):
+        """The front page; or, for an old address with a query that a redirect names, that redirect."""
+        if request.GET:
+            redirect = self.redirect_for_query(request)
+            if redirect is not None:
+                return redirect
+        return super().serve(request, *args, **kwargs)
+
+    def redirect_for_query(self, request):
+        """The response for a Wagtail redirect from this address with its query (``/?p=123``), or ``None``.
+
+        Wagtail's redirect middleware only looks when a page is not found,
+        and the home page with a query is found, so the short addresses of an
+        imported WordPress site (``/?p=ID``, ``/?page_id=ID``: see
+        :mod:`caspian.wordpress.redirects`) are looked up here. One query,
+        only for requests with a query string.
+        """
+        path = Redirect.normalise_path(request.get_full_path(), decode_unicode=False)
+        redirect = get_redirect(request, path)
+        if redirect is None or redirect.link is None:
+            return None
+        if redirect.is_permanent:
+            return HttpResponsePermanentRedirect(redirect.link)
+        return HttpResponseRedirect(redirect.link)
 
     def route(self, request, path_components):
         """Find the page below by its whole URL path at once: one query for an article, two for other pages.

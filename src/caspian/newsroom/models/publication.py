@@ -52,3 +52,9 @@ class PublicationSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "publication"
+
+    @classmethod
+    def time_zone_of(cls, site):
+        """The ``ZoneInfo`` ``site``'s publication lives by; the default zone before its settings are saved."""
+        name = cls.objects.filter(site=site).values_list("time_zone", flat=True).first()
+        return zoneinfo.ZoneInfo(name or cls._meta.get_field("time_zone").default)
