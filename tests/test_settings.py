@@ -59,7 +59,7 @@ def test_embedded_defaults(tmp_path):
     code, values = settings_with({"CASPIAN_HOME": str(tmp_path)})
     assert code == 0
     assert values["db"] == "django.db.backends.sqlite3"
-    assert values["cache"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert values["cache"] == "caspian.cache.FileCache"
     assert values["tasks"]["default"]["BACKEND"].endswith("ImmediateBackend")
     assert values["hsts"] == 0 and not values["secure_cookies"]
     # A secret key is generated once into the data folder and kept.

@@ -202,7 +202,7 @@ else:
     # processes and they must all see the same cached weather and pages.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "caspian.cache.FileCache",
             "LOCATION": str(CASPIAN_HOME / "cache"),
             # Room for the page cache: Django's default of 300 files would
             # cull pages (and their invalidation stamps) every few minutes.

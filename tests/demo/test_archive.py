@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -73,6 +73,17 @@ class GeneratedArchiveTests(NewsroomTestCase):
         self.assertEqual(ArticlePage.objects.count(), 62)
         self.assertEqual(self.steps, [(25, 60), (50, 60), (60, 60)])
         self.assertEqual(self.report.newest_path, self.generated[-1].url)
+
+    def test_the_database_has_planner_statistics_for_the_new_rows(self):
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                # Each row's stat starts with the table's row count.
+                cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'wagtailcore_page' LIMIT 1")
+                rows = int(cursor.fetchone()[0].split()[0])
+            else:
+                cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'wagtailcore_page'")
+                rows = int(cursor.fetchone()[0])
+        self.assertGreaterEqual(rows, 60)
 
     def test_every_article_is_served_with_its_headline(self):
         for article in self.generated:

@@ -212,14 +212,14 @@ _CHILD_RELATIONS = {}  # page model -> names of its child relations
 
 
 def refresh_planner_statistics(model=Page):
-    """Let PostgreSQL plan with the new row counts at once, not when autovacuum gets round to it.
+    """Let the database plan with the new row counts at once (``ANALYZE``).
 
-    Tens of thousands of rows written at once leave its statistics
-    describing the old, small tables, and the listings' queries then pick
-    plans fit for those. Not on SQLite: there, ANALYZE leads its planner
-    to worse plans for the listings (measured at 100,000 articles).
+    Tens of thousands of rows written at once leave PostgreSQL's statistics
+    describing the old, small tables until autovacuum gets round to them,
+    and SQLite has none until asked: either way the listings' queries then
+    pick plans fit for small tables (on SQLite at 100,000 articles, More
+    articles took 0.35 s without statistics and 1 ms with them).
     """
     connection = connections[router.db_for_write(model)]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
