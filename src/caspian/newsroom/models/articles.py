@@ -2,8 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
@@ -63,11 +64,18 @@ class ArticlePage(ViewRestrictionShortcutMixin, Page):
     )
     # Kept by caspian.comments on every change, so listings show it for free.
     comment_count = models.PositiveIntegerField(default=0, editable=False)
+    topics = ParentalManyToManyField(
+        "newsroom.TopicPage",
+        blank=True,
+        related_name="stories",
+        help_text="The running stories this article belongs to; their topic pages list it.",
+    )
 
     objects = PageManager.from_queryset(ArticlePageQuerySet)()
 
     # A copy is a new story: it has not been updated, whatever its original was.
-    exclude_fields_in_copy = ["updated_at", "update_note", "comment_count"]
+    # Nor has it been corrected.
+    exclude_fields_in_copy = ["updated_at", "update_note", "comment_count", "corrections"]
 
     content_panels = [
         FieldPanel("title", heading="Headline"),
@@ -84,6 +92,7 @@ class ArticlePage(ViewRestrictionShortcutMixin, Page):
         ),
         FieldPanel("body"),
         FieldPanel("tags"),
+        FieldPanel("topics"),
         InlinePanel(
             "related_picks",
             label="Pinned article",
@@ -92,6 +101,13 @@ class ArticlePage(ViewRestrictionShortcutMixin, Page):
             max_num=MORE_ARTICLES_COUNT,
         ),
         FieldPanel("update_note"),
+        InlinePanel(
+            "corrections",
+            label="Correction",
+            heading="Corrections",
+            help_text="A factual error put right: say what was wrong and what is right. "
+            "Shown at the top of the article and on the corrections page once published.",
+        ),
     ]
     settings_panels = [*Page.settings_panels, FieldPanel("comments_open")]
     search_fields = [
@@ -207,3 +223,32 @@ class ArticleUpdate(models.Model):
 
     class Meta:
         ordering = ["published_at"]
+
+
+class ArticleCorrection(Orderable):
+    """A published correction: shown on the article, on /corrections/ and in the corrections feed."""
+
+    article = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="corrections")
+    published_at = models.DateTimeField("date", default=timezone.now, help_text="When the correction was made.")
+    text = models.TextField(max_length=1000, help_text="What was wrong and what is right, in a sentence or two.")
+
+    panels = [FieldPanel("published_at"), FieldPanel("text")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "correction"
+
+
+class DatedClaim(models.Model):
+    """A sentence in a published article announcing something for a date (see :mod:`caspian.newsroom.claims`).
+
+    Found again on every publication; the stale-claim report lists those
+    whose date has passed without a later update.
+    """
+
+    article = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="dated_claims")
+    sentence = models.TextField()
+    phrase = models.CharField(max_length=200, help_text="The words the date was read from.")
+    resolves_on = models.DateField(db_index=True)
+
+    class Meta:
+        ordering = ["resolves_on", "pk"]

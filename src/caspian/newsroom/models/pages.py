@@ -99,7 +99,12 @@ class HomePage(ViewRestrictionShortcutMixin, Page):
             max_num=10,
         ),
     ]
-    subpage_types = ["newsroom.SectionPage", "newsroom.AuthorIndexPage", "newsroom.StandardPage"]
+    subpage_types = [
+        "newsroom.SectionPage",
+        "newsroom.TopicPage",
+        "newsroom.AuthorIndexPage",
+        "newsroom.StandardPage",
+    ]
     parent_page_types = ["wagtailcore.Page"]
     max_count_per_parent = 1
 
@@ -242,7 +247,7 @@ class ArchiveYearPage(ViewRestrictionShortcutMixin, DirectChildRoutingMixin, Pag
     """A section's articles of one year: the tree's shard and a public archive page."""
 
     parent_page_types = ["newsroom.SectionPage"]
-    subpage_types = ["newsroom.ArticlePage"]
+    subpage_types = ["newsroom.ArticlePage", "newsroom.LiveBlogPage"]
 
     def routable_children(self):
         from .articles import ArticlePage

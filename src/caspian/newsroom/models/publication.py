@@ -45,8 +45,19 @@ class PublicationSettings(BaseSiteSetting):
         help_text="Dates and times on the site are shown in this time zone.",
     )
     logo = models.ForeignKey("newsroom.NewsImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    age_banner_months = models.PositiveSmallIntegerField(
+        "age banner after (months)",
+        default=12,
+        help_text="Articles older than this show readers a banner saying how old they are. 0 turns the banner off.",
+    )
 
-    panels = [FieldPanel("tagline"), FieldPanel("language"), FieldPanel("time_zone"), FieldPanel("logo")]
+    panels = [
+        FieldPanel("tagline"),
+        FieldPanel("language"),
+        FieldPanel("time_zone"),
+        FieldPanel("logo"),
+        FieldPanel("age_banner_months"),
+    ]
     # The logo is cached with the settings (see caspian.newsroom.sites).
     select_related = ["logo"]
 
