@@ -73,13 +73,16 @@ def demo(host, port, workers, no_serve):
 
     Creates or upgrades the database, loads the demo publication (only
     once: running it again keeps your changes), makes an admin account if
-    there is none, and serves the site.
+    there is none and one login per newsroom role (contributor, reporter,
+    editor, moderator; passwords shown once), and serves the site as `caspian serve` does: scheduled
+    pages are published and unpublished on time with no worker to start.
     """
     _use_sample_weather_if_offline()
     setup_django()
     _prepare_database()
     _load_demo()
     _ensure_admin()
+    _ensure_demo_staff()
     url = f"http://{host}:{port}"
     click.echo(f"\nThe Caspian Times: {url}/\nAdmin:             {url}/admin/")
     if not no_serve:
@@ -100,6 +103,13 @@ def serve(host, port, workers):
     `kill -HUP <pid of caspian serve>` replaces the workers one by one
     while the others keep serving; Ctrl+C or SIGTERM lets requests in
     flight finish (up to 30 s) before stopping.
+
+    With the default CASPIAN_TASKS_BACKEND=immediate, the server's main
+    process (not each worker) also runs the scheduler: every 30 s it
+    publishes and unpublishes the pages whose scheduled publication or
+    expiry time has come, asks for a new weather reading when the last is
+    stale, and hourly does the housekeeping. With
+    CASPIAN_TASKS_BACKEND=database, `caspian worker` does all that instead.
     """
     setup_django()
     _check_database_ready()
@@ -144,14 +154,27 @@ def createadmin(username, email, password):
 
 @main.command()
 @click.option("--queue", "queue_name", default="default", show_default=True, help="Task queue to work on.")
-@click.option("--batch", is_flag=True, help="Run the tasks waiting now, then exit (for cron or tests).")
+@click.option(
+    "--batch",
+    is_flag=True,
+    help="Do one round of the scheduled jobs (publishing, weather, the housekeeping if an hour has passed), "
+    "run the tasks waiting now, then exit (for cron or tests).",
+)
 def worker(queue_name, batch):
-    """Run background tasks for production: search indexing, image sizes,
-    weather, spam checks, emails, and hourly housekeeping (forgetting old
-    commenters' IP addresses).
+    """Run the background work for production: scheduled publishing,
+    search indexing, image sizes, weather, spam checks, emails, and hourly
+    housekeeping (forgetting old commenters' IP addresses).
 
-    Needs CASPIAN_TASKS_BACKEND=database; the default 'immediate' backend
-    runs tasks inline and needs no worker.
+    Every 30 s it publishes and unpublishes the pages whose scheduled
+    publication or expiry time has come (Wagtail's scheduled publishing),
+    so they go live or come down within a minute, and asks for a new
+    weather reading when the last is stale. Run one worker per machine, or
+    more: a scheduling pass runs on one worker at a time, so nothing is
+    published twice. No cron is needed.
+
+    Needs CASPIAN_TASKS_BACKEND=database. With the default 'immediate'
+    backend tasks run inline and `caspian serve` does the scheduling
+    itself, so no worker is needed.
     """
     setup_django()
     from django.conf import settings
@@ -159,19 +182,24 @@ def worker(queue_name, batch):
 
     if settings.TASKS_BACKEND != "database":
         raise click.ClickException(
-            "Tasks run inline (CASPIAN_TASKS_BACKEND=immediate), so there is nothing for a worker to do. "
+            "Tasks run inline (CASPIAN_TASKS_BACKEND=immediate) and `caspian serve` publishes on schedule, "
+            "so there is nothing for a worker to do. "
             "Set CASPIAN_TASKS_BACKEND=database to queue them for `caspian worker`."
         )
     _check_database_ready()
-    from .background import queue_housekeeping, start_housekeeping_timer
+    from .background import Scheduler
 
+    scheduler = Scheduler()
     options = {"queue_name": queue_name}
     if batch:
         options["batch"] = True
-        queue_housekeeping()
+        scheduler.step()
     else:
-        start_housekeeping_timer()
-    call_command("db_worker", **options)
+        scheduler.start()
+    try:
+        call_command("db_worker", **options)
+    finally:
+        scheduler.stop()
 
 
 @main.command("generate-archive")
@@ -403,6 +431,14 @@ def _ensure_admin():
     click.echo(f"Admin login: admin / {password}  (shown only now: keep it somewhere safe)")
 
 
+def _ensure_demo_staff():
+    """Make a demo login per newsroom role (once), to try review and moderation."""
+    from .demo import staff
+
+    for username, role, password in staff.ensure_staff():
+        click.echo(f"{role} login: {username} / {password}  (shown only now)")
+
+
 def _use_sample_weather_if_offline():
     """Fall back to a sample reading when the weather service can't be reached from here.
 
@@ -498,13 +534,19 @@ def _check_port_free(host, port):
 
 
 def _serve(host, port, workers):
+    from django.conf import settings
+    from django.db import connections
     from granian.constants import Interfaces
     from granian.server import Server
+
+    from .background import SCHEDULER_SECONDS, Scheduler
 
     _check_port_free(host, port)
     workers = workers or default_workers()
     click.echo(f"Serving on http://{host}:{port}/ with {workers} workers (Ctrl+C stops).")
-    Server(
+    # The workers are forked from this process: they must not share its database connection.
+    connections.close_all()
+    server = Server(
         "caspian.wsgi:application",
         address=host,
         port=port,
@@ -515,7 +557,17 @@ def _serve(host, port, workers):
         # On reload (SIGHUP) and shutdown, requests in flight get this long to finish.
         workers_kill_timeout=GRACEFUL_SECONDS,
         log_access=True,
-    ).serve()
+    )
+    if settings.TASKS_BACKEND == "database":
+        click.echo("Scheduled publishing, weather and housekeeping: run `caspian worker` beside this server.")
+    else:
+        # A thread of this parent process: once per server, however many workers.
+        # granian forks the workers without it (fork copies only the calling thread).
+        scheduler = Scheduler()
+        scheduler.start()
+        server.on_shutdown(scheduler.stop)
+        click.echo(f"Scheduled publishing, weather and housekeeping: run by this server every {SCHEDULER_SECONDS} s.")
+    server.serve()
 
 
 if __name__ == "__main__":

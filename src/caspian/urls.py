@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("documents/", include(wagtaildocs_urls)),
     path("tags/<str:slug>/", newsroom_views.tag_page, name="tag"),
+    path("corrections/", newsroom_views.corrections_page, name="corrections"),
     path("search/", search_views.search, name="search"),
     path("comments/", include("caspian.comments.urls")),
     path("", include("caspian.distribution.urls")),

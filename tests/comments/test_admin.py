@@ -16,7 +16,7 @@ QUEUE = reverse("comments_admin:queue")
 class ModeratorTestCase(CommentsTestCase):
     def setUp(self):
         self.moderator = get_user_model().objects.create_user("moderator", "mod@example.org", "pw")
-        self.moderator.groups.add(Group.objects.get(name="Comment moderators"))
+        self.moderator.groups.add(Group.objects.get(name="Moderator"))
         self.client.force_login(self.moderator)
 
 
@@ -123,21 +123,21 @@ class PermissionTests(CommentsTestCase):
         self.assertEqual(response.status_code, 302)
         self.assertIn(reverse("wagtailadmin_login"), response["Location"])
 
-    def test_editors_without_the_moderator_role_cannot_moderate(self):
-        editor = get_user_model().objects.create_user("editor")
-        editor.groups.add(Group.objects.get(name="Editors"))
+    def test_staff_without_a_comment_role_cannot_moderate(self):
+        reporter = get_user_model().objects.create_user("reporter")
+        reporter.groups.add(Group.objects.get(name="Reporter"))
         comment = self.comment(held=True)
         client = Client()
-        client.force_login(editor)
+        client.force_login(reporter)
         self.assertEqual(client.get(QUEUE).status_code, 302)
         client.post(reverse("comments_admin:act", args=[comment.pk, "approve"]))
         client.post(QUEUE, {"action": "approve", "comment": [str(comment.pk)]})
         self.assertEqual(Comment.objects.get().status, Status.PENDING)
 
-    def test_the_comment_moderators_role_holds_comments_and_nothing_else(self):
+    def test_the_moderator_role_holds_comments_and_nothing_else(self):
         from wagtail.models import GroupCollectionPermission, GroupPagePermission
 
-        group = Group.objects.get(name="Comment moderators")
+        group = Group.objects.get(name="Moderator")
         self.assertFalse(GroupPagePermission.objects.filter(group=group).exists())
         self.assertFalse(GroupCollectionPermission.objects.filter(group=group).exists())
         codenames = sorted(group.permissions.values_list("codename", flat=True))

@@ -83,11 +83,11 @@ class NewCommentEmailTests(NotificationTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.mina = cls.make_user("mina", "mina@newsroom.example", "Comment moderators")
-        cls.omar = cls.make_user("omar", "omar@newsroom.example", "Comment moderators", "Editors")
-        cls.make_user("gone", "gone@newsroom.example", "Comment moderators", is_active=False)
-        cls.make_user("no-email", "", "Comment moderators")
-        cls.make_user("editor", "editor@newsroom.example", "Editors")
+        cls.mina = cls.make_user("mina", "mina@newsroom.example", "Moderator")
+        cls.omar = cls.make_user("omar", "omar@newsroom.example", "Moderator", "Editor")
+        cls.make_user("gone", "gone@newsroom.example", "Moderator", is_active=False)
+        cls.make_user("no-email", "", "Moderator")
+        cls.make_user("reporter", "reporter@newsroom.example", "Reporter")
         cls.make_user("reader", "reader@example.org")
         get_user_model().objects.create_superuser("boss", "boss@newsroom.example", "pw")
 
@@ -154,7 +154,7 @@ class NewCommentEmailTests(NotificationTestCase):
         self.assert_nothing_sent()
 
     def test_nobody_to_tell_sends_nothing(self):
-        Group.objects.get(name="Comment moderators").user_set.clear()
+        Group.objects.get(name="Moderator").user_set.clear()
         self.post_comment()
         self.assert_nothing_sent()
 
@@ -180,7 +180,7 @@ class ModerationLinkTests(NotificationTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.moderator = cls.make_user("mina", "mina@newsroom.example", "Comment moderators")
+        cls.moderator = cls.make_user("mina", "mina@newsroom.example", "Moderator")
 
     def setUp(self):
         response = self.run_and_send(post, self.client, self.article, author="Rustam Aliyev")
@@ -237,9 +237,9 @@ class ModerationLinkTests(NotificationTestCase):
         self.assertEqual(self.status(), Status.SPAM)
 
     def test_users_without_the_permission_are_refused(self):
-        editor = self.make_user("editor", "editor@newsroom.example", "Editors")
+        reporter = self.make_user("reporter", "reporter@newsroom.example", "Reporter")
         reader = self.make_user("reader", "reader@example.org")
-        for user in (editor, reader):
+        for user in (reporter, reader):
             browser = Client()
             browser.force_login(user)
             for link in (self.approve, self.spam):
@@ -257,7 +257,7 @@ class ReplyEmailTests(NotificationTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.moderator = cls.make_user("mina", "", "Comment moderators")  # no address: never emailed
+        cls.moderator = cls.make_user("mina", "", "Moderator")  # no address: never emailed
 
     def setUp(self):
         # Leyla's comment, asking to hear about replies, approved by a moderator.
@@ -323,7 +323,7 @@ class ReplyEmailTests(NotificationTestCase):
 
     def test_approving_from_the_admin_sends_it_too(self):
         reply = self.reply()
-        moderator = self.make_user("omar", "", "Comment moderators")
+        moderator = self.make_user("omar", "", "Moderator")
         self.client.force_login(moderator)
         response = self.run_and_send(self.client.post, reverse("comments_admin:act", args=[reply.pk, "approve"]))
         self.assertEqual(response.status_code, 302)

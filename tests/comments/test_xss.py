@@ -178,7 +178,7 @@ class HostileInputTests(CommentsTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.moderator = User.objects.create_user("moderator", "moderator@caspian.example", "not-used")
-        cls.moderator.groups.add(Group.objects.get(name="Comment moderators"))
+        cls.moderator.groups.add(Group.objects.get(name="Moderator"))
         cls.chief = User.objects.create_superuser("chief", "chief@caspian.example", "not-used")
         admin = Client()
         admin.force_login(cls.chief)

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from ..background import run_in_background
 
-MODERATORS_GROUP = "Comment moderators"
+MODERATORS_GROUP = "Moderator"
 UNSUBSCRIBE_SALT = "caspian.comments.unsubscribe"
 CONFIRM_SALT = "caspian.comments.confirm-replies"
 CONFIRM_MAX_AGE_DAYS = 7

@@ -146,7 +146,8 @@ def _article_with_form(request, article, form, status):
     """The article page with the reader's form, text kept and messages beside the fields."""
     request.comment_form = form
     request.form_token_issued = form.token_issued
-    response = article.serve(request)
+    # A live blog is an article too, and is rendered as one only in its own class.
+    response = article.specific.serve(request)
     response.status_code = status
     return response
 

@@ -30,11 +30,22 @@ from ..newsroom.factories import (
     ArticlePageFactory,
     AuthorIndexPageFactory,
     AuthorPageFactory,
+    LiveBlogPageFactory,
     NewsImageFactory,
     SectionPageFactory,
     StandardPageFactory,
+    TopicPageFactory,
 )
-from ..newsroom.models import ArticlePage, AuthorPage, HomePage, MustReadPick, PublicationSettings
+from ..newsroom.models import (
+    ArticleCorrection,
+    ArticlePage,
+    AuthorPage,
+    HomePage,
+    LiveBlogEntry,
+    MustReadPick,
+    PublicationSettings,
+    TimelineEvent,
+)
 from . import illustrations
 
 CONTENT = Path(__file__).parent / "content" / "publication.json"
@@ -63,11 +74,17 @@ def load(progress=lambda done, total, label: None, now=None, prepare_images=True
         home = _publication(content["publication"])
         sections = {s["slug"]: SectionPageFactory(parent=home, **s) for s in content["sections"]}
         authors = _authors(home, content["authors"])
+        topics = {item["slug"]: _topic(home, item) for item in content["topics"]}
+        places = {"sections": sections, "authors": authors, "topics": topics}
         articles = content["articles"]
         created = {}
         for done, item in enumerate(articles, start=1):
-            created[item["slug"]] = _article(item, sections, authors, now)
+            created[item["slug"]] = _article(item, places, now)
             progress(done, len(articles), "articles")
+        for item in content["live_blogs"]:
+            created[item["slug"]] = _live_blog(item, places, now)
+        for item in content["topics"]:
+            _timeline(topics[item["slug"]], item["timeline"], created, now)
         _about(home, content["publication"])
         _comments(created, now)
         picks = sorted((a for a in articles if a.get("must_read")), key=lambda a: a["must_read"])
@@ -117,30 +134,87 @@ def _authors(home, authors):
     return created
 
 
-def _article(item, sections, authors, now):
+def _topic(home, item):
+    return TopicPageFactory(parent=home, title=item["title"], slug=item["slug"], intro=item["intro"])
+
+
+def _timeline(topic, events, pages, now):
+    """The topic's key dates, each linking to the story that tells it; then the topic is published."""
+    today = timezone.localtime(now, ZoneInfo(TIME_ZONE)).date()
+    topic.timeline = [
+        TimelineEvent(
+            date=today - timedelta(days=event["days_ago"]),
+            title=event["title"],
+            text=event["text"],
+            page=pages[event["page"]],
+        )
+        for event in events
+    ]
+    topic.save_revision().publish()
+
+
+def _story_fields(item, places, published):
+    """What articles and live blogs share: placing, bylines, topics, headline, lead image."""
     lead = item["lead_image"]
-    published = _published_at(item, now)
-    update = item.get("update")
-    page = ArticlePageFactory(
-        section=sections[item["section"]],
-        authors=[authors[slug] for slug in item["authors"]],
-        tags=item["tags"],
-        title=item["title"],
-        slug=item["slug"],
-        standfirst=item["standfirst"],
-        dateline=item["dateline"],
-        body=[_block(block) for block in item["body"]],
-        lead_image=_image(
+    return {
+        "section": places["sections"][item["section"]],
+        "authors": [places["authors"][slug] for slug in item["authors"]],
+        "tags": item["tags"],
+        "topics": [places["topics"][slug] for slug in item.get("topics", [])],
+        "title": item["title"],
+        "slug": item["slug"],
+        "standfirst": item["standfirst"],
+        "dateline": item["dateline"],
+        "lead_image": _image(
             item["title"],
             illustrations.illustration(item["slug"], lead["motif"]),
             f"{item['slug']}.jpg",
             credit=lead["credit"],
         ),
-        lead_image_alt=lead["alt"],
-        lead_image_caption=lead["caption"],
-        first_published_at=published,
+        "lead_image_alt": lead["alt"],
+        "lead_image_caption": lead["caption"],
+        "first_published_at": published,
+    }
+
+
+def _article(item, places, now):
+    published = _published_at(item, now)
+    update = item.get("update")
+    corrections = [
+        ArticleCorrection(
+            published_at=min(published + timedelta(days=correction["days_after"], hours=2), now),
+            text=correction["text"],
+        )
+        for correction in item.get("corrections", [])
+    ]
+    page = ArticlePageFactory(
+        **_story_fields(item, places, published),
+        body=[_block(block) for block in item["body"]],
+        corrections=corrections,
         update_note_on_create=update["note"] if update else "",
         update_after=min(timedelta(days=update["days_after"], hours=3), now - published) if update else None,
+    )
+    page.save_revision().publish()
+    return page
+
+
+def _live_blog(item, places, now):
+    """A live blog still open, its entries spread over the hours since it started."""
+    entries = [
+        LiveBlogEntry(
+            posted_at=now - timedelta(minutes=entry["minutes_ago"]),
+            author=places["authors"][entry["author"]],
+            headline=entry["headline"],
+            body=f"<p>{escape(entry['text'])}</p>",
+            pinned=entry.get("pinned", False),
+        )
+        for entry in item["entries"]
+    ]
+    page = LiveBlogPageFactory(
+        **_story_fields(item, places, now - timedelta(hours=item["started_hours_ago"])),
+        body=[("paragraph", RichText(f"<p>{escape(text)}</p>")) for text in item["summary"]],
+        entries=entries,
+        is_open=True,
     )
     page.save_revision().publish()
     return page

@@ -4,8 +4,12 @@ One Django ``Feed`` (:class:`ArticleFeed`) serves every scope; the format
 is its ``feed_type``. Item ids never change once an article is published
 (they are made from the first publication date and the page id), so feed
 readers don't show an edited headline as a new story.
+
+The site's corrections have their own feed in RSS and Atom
+(:class:`CorrectionFeed`, served by :func:`corrections_feed`).
 """
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -14,9 +18,16 @@ from urllib.parse import urlsplit
 import nh3
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, quote_etag
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
+from django.utils.html import escape
+from django.utils.http import http_date
 
 from ..newsroom import images
+from ..newsroom.listings import site_articles
+from ..newsroom.models import ArticleCorrection, PublicationSettings
+from ..newsroom.sites import site_setting
 
 FEED_CONTENT_TAGS = nh3.ALLOWED_TAGS - {"nav", "header", "footer", "map", "area"}
 ROOT_RELATIVE_URL = re.compile(r'(\s(?:href|src)=")/(?!/)')
@@ -173,3 +184,118 @@ class ArticleFeed(Feed):
 
     def _absolute(self, url):
         return self.request.build_absolute_uri(url) if url.startswith("/") else url
+
+
+CORRECTION_FORMATS = {"rss.xml": RssFeed, "atom.xml": AtomFeed}
+
+
+def correction_feed_links(publication):
+    """The corrections feeds of ``publication`` (its name): ``href``, ``type``, ``title`` and ``label`` of each.
+
+    For ``<link rel="alternate">`` (see the ``feed_links`` tag) and links on the corrections page.
+    """
+    return [
+        {
+            "href": reverse("corrections_feed", kwargs={"fmt": fmt}),
+            "type": feed_type.content_type.split(";")[0],
+            "title": f"{publication}: corrections ({feed_type.label})",
+            "label": feed_type.label,
+        }
+        for fmt, feed_type in CORRECTION_FORMATS.items()
+    ]
+
+
+class CorrectionFeed(Feed):
+    """The newest ``FEEDS_ITEM_COUNT`` corrections to the articles of a :class:`FeedSource`, one item each.
+
+    An item links to the correction on its article's page; its id is made
+    from the correction's date and id, so it never changes.
+    """
+
+    def __init__(self, source, feed_type, publication):
+        super().__init__()
+        self.source, self.feed_type, self.publication = source, feed_type, publication
+
+    def get_object(self, request, *args, **kwargs):
+        self.request, self.language = request, self.source.language
+        return self.source
+
+    def title(self, source):
+        return source.title
+
+    def link(self, source):
+        return source.link
+
+    def description(self, source):
+        return source.description
+
+    def feed_url(self, source):
+        return self.request.build_absolute_uri(self.request.path)
+
+    def author_name(self, source):
+        # Atom wants an author for the feed when its entries have none.
+        return self.publication
+
+    def items(self, source):
+        return list(_corrections(source).with_articles()[: settings.FEEDS_ITEM_COUNT])
+
+    def item_title(self, correction):
+        return f"Correction: {correction.article.title}"
+
+    def item_link(self, correction):
+        return f"{correction.article.get_full_url(self.request)}#correction-{correction.pk}"
+
+    def item_guid(self, correction):
+        host = urlsplit(settings.BASE_URL).hostname
+        return f"tag:{host},{correction.published_at:%Y-%m-%d}:correction-{correction.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_description(self, correction):
+        return escape(correction.text)  # readers take the description as HTML
+
+    def item_pubdate(self, correction):
+        return correction.published_at
+
+    def item_updateddate(self, correction):
+        return correction.published_at
+
+    def item_extra_kwargs(self, correction):
+        return {"content_html": f"<p>{escape(correction.text)}</p>"}
+
+
+def _corrections(source):
+    return ArticleCorrection.objects.on_articles(source.articles).newest_first()
+
+
+def corrections_feed(request, fmt):
+    """``/corrections/rss.xml`` and ``/corrections/atom.xml``; 304 when no correction shown has changed.
+
+    A correction reaches readers only with its article's publication, so
+    the corrections shown and their articles' publication times say whether
+    anything changed.
+    """
+    articles, site = site_articles(request)
+    publication = site.site_name or site.root_page.title
+    language = site_setting(PublicationSettings, request).language or "en"
+    source = FeedSource(
+        f"{publication}: corrections",
+        request.build_absolute_uri(reverse("corrections")),
+        f"Corrections to articles published by {publication}.",
+        language,
+        articles,
+    )
+    feed = CorrectionFeed(source, CORRECTION_FORMATS[fmt], publication)
+    fields = ("pk", "published_at", "article__last_published_at")
+    shown = list(_corrections(source).values_list(*fields)[: settings.FEEDS_ITEM_COUNT])
+    if not shown:  # no correction yet: an empty feed, which readers can subscribe to
+        return feed(request)
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()[:20]
+    etag = quote_etag(f"corrections-{fmt}-{digest}")
+    # A correction reaches readers, or changes, only with its article's publication.
+    latest = max(article_published or published for _, published, article_published in shown)
+    last_modified = int(latest.timestamp())
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified) or feed(request)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    return response

@@ -43,6 +43,14 @@ def share_images(article, request):
     return [(ratio, request.build_absolute_uri(r.url), r.width, r.height) for ratio, r in renditions.items()]
 
 
+def corrections(article):
+    """schema.org ``CorrectionComment``s for the article's published corrections, newest first."""
+    return [
+        {"@type": "CorrectionComment", "text": c.text, "datePublished": c.published_at.isoformat()}
+        for c in article.corrections_newest_first
+    ]
+
+
 def article_graph(article, request, publication, bylines, tags):
     url = article.get_full_url(request)
     headline = article.title if len(article.title) <= HEADLINE_LIMIT else article.title[: HEADLINE_LIMIT - 1] + "…"
@@ -59,6 +67,8 @@ def article_graph(article, request, publication, bylines, tags):
         "articleSection": article.section.title if article.section else "",
         "keywords": [tag.name for tag in tags],
     }
+    if article.corrections_newest_first:
+        news_article["correction"] = corrections(article)
     crumbs = [(publication["name"], request.build_absolute_uri("/"))]
     if article.section:
         crumbs.append((article.section.title, article.section.get_full_url(request)))
@@ -86,3 +96,42 @@ def home_graph(request, publication):
         },
     }
     return {"@context": "https://schema.org", "@graph": [website, publisher(request, publication)]}
+
+
+def live_blog_graph(live_blog, request, publication, bylines, tags, entries):
+    """``LiveBlogPosting`` and breadcrumbs for a live blog, with a ``BlogPosting`` for each of its ``entries``.
+
+    Built on :func:`article_graph`: a live blog says all a news article says
+    (dates, authors, publisher, section, corrections), as a live blog, with
+    when coverage started and, once closed, ended.
+    """
+    graph = article_graph(live_blog, request, publication, bylines, tags)
+    posting = graph["@graph"][0]
+    posting["@type"] = "LiveBlogPosting"
+    posting["coverageStartTime"] = live_blog.first_published_at.isoformat()
+    if not live_blog.is_open and live_blog.closed_at:
+        posting["coverageEndTime"] = live_blog.closed_at.isoformat()
+    page_url = posting["mainEntityOfPage"]["@id"]
+    posting["liveBlogUpdate"] = [live_blog_update(entry, page_url, request) for entry in entries]
+    return graph
+
+
+def live_blog_update(entry, page_url, request):
+    """One live blog entry as a schema.org ``BlogPosting``, addressed by its anchor on the page."""
+    text = entry.text
+    headline = entry.headline or text
+    update = {
+        "@type": "BlogPosting",
+        "headline": headline if len(headline) <= HEADLINE_LIMIT else headline[: HEADLINE_LIMIT - 1] + "…",
+        "datePublished": entry.posted_at.isoformat(),
+        "articleBody": text,
+        "url": f"{page_url}#{entry.anchor}",
+    }
+    if entry.author and entry.author.live:
+        update["author"] = {"@type": "Person", "name": entry.author.title, "url": entry.author.get_full_url(request)}
+    elif entry.author:
+        update["author"] = {"@type": "Person", "name": entry.author.title}
+    rendition = images.jpeg_rendition(entry.image, "inline") if entry.image else None
+    if rendition is not None:
+        update["image"] = request.build_absolute_uri(rendition.url)
+    return update

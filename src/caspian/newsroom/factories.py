@@ -18,9 +18,13 @@ from .models import (
     ArticleUpdate,
     AuthorIndexPage,
     AuthorPage,
+    LiveBlogEntry,
+    LiveBlogPage,
     NewsImage,
     SectionPage,
     StandardPage,
+    TimelineEvent,
+    TopicPage,
 )
 
 
@@ -152,3 +156,57 @@ class ArticlePageFactory(PageFactory):
             ArticlePage.objects.filter(pk=page.pk).update(updated_at=updated_at)
             page.updated_at = updated_at
         return page
+
+
+class LiveBlogEntryFactory(DjangoModelFactory):
+    """An entry, built (not saved) for ``LiveBlogPageFactory(entries=[...])``: ``LiveBlogEntryFactory.build()``."""
+
+    class Meta:
+        model = LiveBlogEntry
+
+    posted_at = factory.LazyFunction(timezone.now)
+    headline = factory.Sequence(lambda n: f"Update number {n}")
+    body = factory.LazyAttribute(lambda e: f"<p>What happened: {e.headline.lower()}.</p>")
+
+
+class LiveBlogPageFactory(ArticlePageFactory):
+    """A live blog, open by default; ``entries=`` takes built :class:`LiveBlogEntryFactory` entries.
+
+    Trait: ``closed`` (coverage ended, ``closed_after`` the first publication).
+    """
+
+    class Meta:
+        model = LiveBlogPage
+
+    class Params:
+        closed = factory.Trait(
+            is_open=False, closed_at=factory.LazyAttribute(lambda b: b.first_published_at + b.closed_after)
+        )
+
+    closed_after = timedelta(hours=6)  # passed to the closed trait, not to the model
+    title = factory.Sequence(lambda n: f"Live: developing story number {n}")
+    is_open = True
+
+    @classmethod
+    def _create(cls, model_class, *args, closed_after=None, **kwargs):
+        return super()._create(model_class, *args, **kwargs)
+
+
+class TimelineEventFactory(DjangoModelFactory):
+    """A key date, built (not saved) for ``TopicPageFactory(timeline=[...])``."""
+
+    class Meta:
+        model = TimelineEvent
+
+    date = factory.LazyFunction(lambda: timezone.localdate())
+    title = factory.Sequence(lambda n: f"Key date number {n}")
+
+
+class TopicPageFactory(PageFactory):
+    """A topic page under the home page (``parent=``); ``timeline=`` takes built :class:`TimelineEventFactory` dates."""
+
+    class Meta:
+        model = TopicPage
+
+    title = factory.Sequence(lambda n: f"Topic {n}")
+    intro = factory.LazyAttribute(lambda t: f"Everything we have reported on {t.title.lower()}.")

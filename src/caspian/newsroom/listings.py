@@ -9,7 +9,7 @@ section).
 from django.http import Http404
 
 from ..comments import display as comments_display
-from . import images, sites
+from . import freshness, images, sites
 from .models import ArticlePage, SectionPage
 
 MUST_READ_COUNT = 5
@@ -30,7 +30,8 @@ def article_page(article, request):
     """Context for an article page: Must read and Latest never show the article itself.
 
     Also serves previews of articles not saved yet (no primary key): they
-    have no update log or related articles.
+    have no update log or related articles. A preview shows the draft's
+    corrections; the published page only those published.
     """
     articles, site = site_articles(request)
     others = articles.exclude(pk=article.pk) if article.pk else articles
@@ -42,6 +43,9 @@ def article_page(article, request):
         # A tag whose name has no letters or digits has no address to link to.
         "tags": [tag for tag in article.tags.all() if tag.slug],
         "updates": list(article.updates.all()) if article.pk else [],
+        # Shown at the top: corrections, newest first, and the age banner.
+        "corrections": article.corrections_newest_first,
+        "age_banner": freshness.age_banner(article, request),
         **comments_display.article_context(article, request),
     }
     teasers = context["must_read"] + context["more_articles"] + context["latest"]

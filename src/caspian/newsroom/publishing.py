@@ -2,12 +2,17 @@
 
 from django.db import transaction
 
-from .models import ArticlePage, ArticleUpdate, SectionPage
+from .models import ArticlePage, ArticleUpdate, LiveBlogPage, SectionPage
 
 
 def article_published(article, revision=None):
     """Everything that follows an article's publication (called from the page_published signal)."""
     record_material_update(article, revision)
+    if isinstance(article, LiveBlogPage):
+        article.record_coverage_end()
+    from .stale_claims import record_claims
+
+    record_claims(article)  # the stale-claim report's sentences, as just published
     from .tasks import prepare_article_images
 
     transaction.on_commit(lambda: prepare_article_images.enqueue(article.pk))

@@ -53,12 +53,16 @@ class ArticlePageQuerySet(PageQuerySet):
         return self.order_by("-first_published_at", "-pk")
 
     def for_listing(self):
-        """What an article teaser shows: its section and lead image (with its renditions)."""
-        return self.select_related("section", "lead_image").prefetch_related("lead_image__renditions")
+        """What an article teaser shows: its section, lead image (with its renditions) and "Live" label."""
+        return self.select_related("section", "lead_image").prefetch_related("lead_image__renditions").with_live_label()
 
     def for_article_page(self):
-        """What an article's own page shows of its section and lead image, in the same query."""
-        return self.select_related("section", "lead_image")
+        """What an article's own page shows of its section and lead image, in the same query; and its live topics."""
+        from .models import TopicPage
+
+        return self.select_related("section", "lead_image").prefetch_related(
+            Prefetch("topics", queryset=TopicPage.objects.live().order_by("title"))
+        )
 
     def for_teaser(self):
         """Like :meth:`for_listing`, leaving renditions to one shared prefetch for the page.
@@ -67,7 +71,21 @@ class ArticlePageQuerySet(PageQuerySet):
         :func:`caspian.newsroom.images.prefetch_renditions` afterwards.
         A teaser never shows the body, so it is not loaded.
         """
-        return self.select_related("section", "lead_image").defer_streamfields()
+        return self.select_related("section", "lead_image").defer_streamfields().with_live_label()
+
+    def with_live_label(self):
+        """Annotate ``live_blog_open``: whether each article is a live blog still being written (labelled "Live").
+
+        A subquery by primary key for each article read, not a join, so the
+        listing's query plan stays the one its indexes were chosen for.
+        """
+        from .models import LiveBlogPage
+
+        return self.annotate(live_blog_open=Exists(LiveBlogPage.objects.filter(pk=OuterRef("pk"), is_open=True)))
+
+    def in_topic(self, topic):
+        """Articles (and live blogs) filed under the running story ``topic``."""
+        return self.filter(topics=topic)
 
     def with_bylines(self):
         from .models import ArticleByline

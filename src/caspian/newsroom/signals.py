@@ -7,7 +7,7 @@ from wagtail.models import PageViewRestriction, Site, get_page_models
 from wagtail.signals import page_published, post_page_move
 
 from . import publishing, sites
-from .models import ArchiveYearPage, ArticlePage, NewsImage
+from .models import ArchiveYearPage, ArticlePage, LiveBlogPage, NewsImage
 
 
 def on_article_published(sender, instance, revision=None, **kwargs):
@@ -33,8 +33,10 @@ def on_image_saved(sender, instance, **kwargs):
 
 
 def connect():
+    # Wagtail names the page's own class as sender: a live blog is not sent as an ArticlePage.
     page_published.connect(on_article_published, sender=ArticlePage, dispatch_uid="newsroom-material-update")
-    for model in (ArticlePage, ArchiveYearPage):
+    page_published.connect(on_article_published, sender=LiveBlogPage, dispatch_uid="newsroom-live-blog-published")
+    for model in (ArticlePage, LiveBlogPage, ArchiveYearPage):
         post_page_move.connect(on_page_moved, sender=model, dispatch_uid=f"newsroom-refile-{model.__name__}")
     connect_site_cache()
 

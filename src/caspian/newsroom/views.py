@@ -3,8 +3,10 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from taggit.models import Tag
 
+from ..distribution.feeds import correction_feed_links
+from .corrections import CORRECTIONS_PAGE_SIZE, site_corrections
 from .listings import site_articles
-from .pagination import listing_page
+from .pagination import listing_page, paginate
 
 
 def tag_page(request, slug):
@@ -19,3 +21,19 @@ def tag_page(request, slug):
         raise Http404("No published article has this tag.")
     page = listing_page(request, tagged.newest_first().for_listing().defer_streamfields().with_bylines())
     return TemplateResponse(request, "newsroom/tag_page.html", {"tag": tag, "articles": page})
+
+
+def corrections_page(request):
+    """/corrections/: the site's published corrections, newest first, each with its article.
+
+    Numbered pages of ``CORRECTIONS_PAGE_SIZE``: corrections are few next to
+    articles, so counting them (for "Page 2 of 3") costs little.
+    """
+    corrections, site = site_corrections(request)
+    page = paginate(request, corrections, per_page=CORRECTIONS_PAGE_SIZE)
+    publication = site.site_name or site.root_page.title
+    return TemplateResponse(
+        request,
+        "newsroom/corrections_page.html",
+        {"corrections": page, "page_feeds": correction_feed_links(publication)},
+    )

@@ -4,7 +4,7 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
-from . import admin_views
+from . import admin_views, roles
 from .models import ArticleByline, AuthorPage, SectionPage
 
 
@@ -25,6 +25,8 @@ def _add_article_button(page, user, *args, **kwargs):
         yield AddArticleButton(page=page, priority=12)
 
 
+hooks.register("before_edit_page", roles.keep_contributors_to_drafts)
+hooks.register("register_permissions", roles.role_permissions)
 hooks.register("register_page_header_buttons", _add_article_button)
 hooks.register("register_page_listing_buttons", _add_article_button)
 
@@ -54,3 +56,24 @@ def keep_authors_with_bylines(request, page):
         "Change those bylines first, or unpublish the profile instead of deleting it.",
     )
     return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@hooks.register("register_admin_urls")
+def stale_claims_urls():
+    from .reports import StaleClaimsView
+
+    return [
+        path("reports/stale-claims/", StaleClaimsView.as_view(), name="newsroom_stale_claims"),
+        path(
+            "reports/stale-claims/results/",
+            StaleClaimsView.as_view(results_only=True),
+            name="newsroom_stale_claims_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def stale_claims_menu_item():
+    from .reports import StaleClaimsMenuItem
+
+    return StaleClaimsMenuItem("Stale claims", reverse("newsroom_stale_claims"), icon_name="date", order=750)

@@ -34,8 +34,9 @@ MUST_READ = "must-read"
 ARTICLES = "articles"
 AUTHORS = "authors"
 
-# URL names of views (outside Wagtail's page tree) listing articles.
+# URL names of views (outside Wagtail's page tree) listing articles, or their corrections.
 ARTICLE_LISTING_VIEWS = {"feed", "sitemap_index", "sitemap", "news_sitemap", "search"}
+ARTICLE_LISTING_VIEWS |= {"corrections", "corrections_feed"}
 # Those of them showing nothing of an article that can change without
 # ``articles`` being invalidated (search results show comment counts).
 WHOLE_ARCHIVE_VIEWS = ARTICLE_LISTING_VIEWS - {"search"}

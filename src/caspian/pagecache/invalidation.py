@@ -17,16 +17,18 @@ from django.db import transaction
 from django.urls import reverse
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 
-from ..distribution.feeds import FORMATS
+from ..distribution.feeds import CORRECTION_FORMATS, FORMATS
 from ..newsroom.listings import FRONT_PAGE_LATEST_COUNT
 from . import store
 from .dependencies import ARTICLES, AUTHORS, LATEST, MUST_READ, SITE, listing_tag, page_tag, tag_tag
 
 logger = logging.getLogger(__name__)
 
-# Addresses that list every article: feeds and sitemaps (first pages).
+# Addresses that list every article: feeds and sitemaps (first pages), and the corrections.
 SITEWIDE_LISTINGS = [
     *(("feed", {"fmt": fmt}) for fmt in FORMATS),
+    ("corrections", {}),
+    *(("corrections_feed", {"fmt": fmt}) for fmt in CORRECTION_FORMATS),
     ("sitemap_index", {}),
     ("news_sitemap", {}),
     *(("sitemap", {"section": name}) for name in ("articles", "pages", "tags")),
@@ -48,10 +50,14 @@ def article_changed(article, *, url_path_before=None, parent_before=None):
     keys |= {listing_tag("section", parent.get_parent().pk) for parent in parents if parent_before}
     keys |= {listing_tag("author", author.pk) for author in authors}
     keys |= {tag_tag(tag.pk) for tag in tags}
+    # A topic page lists its articles: one newly in the topic must show there. (One leaving the topic
+    # is covered by its own page tag, which the topic page carries while it lists the article.)
+    topics = list(article.topics.all())
+    keys |= {page_tag(topic.pk) for topic in topics}
     site = article.get_site()
     if article.live and _among_newest(ArticlePage, article, site):
         keys.add(LATEST)
-    pages = [article, *parents, *authors]
+    pages = [article, *parents, *authors, *topics]
     section = article.section if article.section_id else None
     if section is not None:
         pages.append(section)

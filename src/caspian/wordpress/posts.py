@@ -288,6 +288,8 @@ class Posts:
         job = self.job
         model = ArticlePage if plan.kind == Kind.POST else StandardPage
         page = model.objects.get(pk=plan.page_id)
+        # Honest dates: once published, the first publication time stays, whatever WordPress now says.
+        first_published_at = page.first_published_at or plan.fields["first_published_at"]
         parent = plan.parent
         if page.path[: -Page.steplen] != parent.path:
             page.move(parent, pos="last-child")
@@ -311,7 +313,7 @@ class Posts:
             page.save(clean=False)
             page.save_revision(approved_go_live_at=plan.fields["go_live_at"], log_action=True, clean=False)
         Page.objects.filter(pk=page.pk).update(
-            first_published_at=plan.fields["first_published_at"] or page.first_published_at,
+            first_published_at=first_published_at or page.first_published_at,
             last_published_at=plan.fields["last_published_at"] or page.last_published_at,
         )
         PageViewRestriction.objects.filter(page_id=page.pk).delete()

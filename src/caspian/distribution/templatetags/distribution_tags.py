@@ -1,7 +1,7 @@
 from django import template
 from django.urls import reverse
 
-from ...newsroom.models import ArticlePage, AuthorPage, SectionPage
+from ...newsroom.models import ArticlePage, AuthorPage, LiveBlogPage, SectionPage
 from .. import structured_data as structured
 from ..feeds import FORMATS
 
@@ -10,7 +10,11 @@ register = template.Library()
 
 @register.inclusion_tag("distribution/feed_links.html", takes_context=True)
 def feed_links(context):
-    """``<link rel="alternate">`` for the site's feeds and, on a section, author or tag page, for its own."""
+    """``<link rel="alternate">`` for the site's feeds and, on a section, author or tag page, for its own.
+
+    A view with feeds of its own (the corrections page) lists them as
+    ``page_feeds``: dicts with ``href``, ``type`` and ``title``.
+    """
     name = context["publication"]["name"] if "publication" in context else ""
     scopes = [(None, None, name)]
     page, tag = context.get("page"), context.get("tag")
@@ -26,6 +30,7 @@ def feed_links(context):
             links.append(
                 {"href": reverse("feed", kwargs=kwargs), "type": mime, "title": f"{title} ({feed_type.label})"}
             )
+    links.extend(context.get("page_feeds", ()))
     return {"feed_links": links}
 
 
@@ -35,6 +40,10 @@ def structured_data(context):
     request, page = context.get("request"), context.get("page")
     if request is None or "publication" not in context:
         return ""
+    if isinstance(page, LiveBlogPage) and page.pk and page.live:  # LiveBlogPosting instead of NewsArticle
+        publication, bylines, tags = context["publication"], context.get("bylines", []), context.get("tags", [])
+        graph = structured.live_blog_graph(page, request, publication, bylines, tags, context.get("entries", []))
+        return structured.script(graph)
     if isinstance(page, ArticlePage) and page.pk and page.live:
         graph = structured.article_graph(
             page, request, context["publication"], context.get("bylines", []), context.get("tags", [])

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -12,6 +13,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
 from ..blocks import BodyBlock
+from ..corrections import CorrectionQuerySet
 from ..querysets import ArticlePageQuerySet
 from .pages import ARTICLE_LEVEL, SectionPage, ViewRestrictionShortcutMixin
 
@@ -140,18 +142,32 @@ class ArticlePage(ViewRestrictionShortcutMixin, Page):
         return self.lead_image_credit or (self.lead_image.credit if self.lead_image else "")
 
     def with_content_json(self, content):
-        """Restore a revision, keeping the time of the last material update and the comment count.
+        """Restore a revision, keeping the article's publication history and its comment count.
 
-        ``updated_at`` belongs to the article's publication history, like
-        Wagtail's ``first_published_at``: publishing an older revision must
-        not take it back. ``comment_count`` belongs to the readers.
+        The first publication time and the time of the last material update
+        (``updated_at``) belong to the article's history, not to a revision:
+        publishing any revision must not move them. Wagtail keeps the first
+        publication time a revision holds, which may be another's (a copy's
+        revisions hold their source's) or cut to the millisecond (as JSON
+        stores it); here it is always the article's own, and ``None`` until
+        its first publication. ``comment_count`` belongs to the readers.
+        All three are read fresh: this object may be older than they are.
         """
         page = super().with_content_json(content)
-        page.updated_at = self.updated_at
-        # Read fresh: comments may have been approved since this object was loaded.
-        current = ArticlePage.objects.filter(pk=self.pk).values_list("comment_count", flat=True).first()
-        page.comment_count = current if current is not None else self.comment_count
+        current = (
+            ArticlePage.objects.filter(pk=self.pk)
+            .values_list("first_published_at", "updated_at", "comment_count")
+            .first()
+        )
+        if current is None:  # not saved yet
+            current = (self.first_published_at, self.updated_at, self.comment_count)
+        page.first_published_at, page.updated_at, page.comment_count = current
         return page
+
+    @cached_property
+    def corrections_newest_first(self):
+        """The article's corrections, newest first: as published (a draft's only in its preview). Read once."""
+        return sorted(self.corrections.all(), key=lambda c: (c.published_at, c.pk or 0), reverse=True)
 
     def more_articles(self, limit=MORE_ARTICLES_COUNT):
         """Editors' pinned picks first, then the newest related articles; never this one or a draft.
@@ -232,7 +248,20 @@ class ArticleCorrection(Orderable):
     published_at = models.DateTimeField("date", default=timezone.now, help_text="When the correction was made.")
     text = models.TextField(max_length=1000, help_text="What was wrong and what is right, in a sentence or two.")
 
-    panels = [FieldPanel("published_at"), FieldPanel("text")]
+    panels = [
+        FieldPanel(
+            "published_at",
+            help_text="Shown to readers with the correction; now, unless the correction was made earlier.",
+        ),
+        FieldPanel(
+            "text",
+            help_text="What was wrong and what is right, in a sentence or two, e.g. "
+            '"An earlier version of this article gave the wrong date for the vote: it is on 3 March." '
+            "Readers see it once the article is published.",
+        ),
+    ]
+
+    objects = CorrectionQuerySet.as_manager()
 
     class Meta(Orderable.Meta):
         verbose_name = "correction"

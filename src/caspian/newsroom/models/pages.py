@@ -70,6 +70,9 @@ class DirectChildRoutingMixin:
         except children.model.DoesNotExist:
             return super().route(request, path_components)
         child._cached_parent_obj = self
+        if type(child) is not child.specific_class:
+            # A subclass (a live blog) has its own template and routes: load it as itself, one query more.
+            child = child.specific
         return child.route(request, path_components[1:])
 
 
@@ -168,16 +171,22 @@ class HomePage(ViewRestrictionShortcutMixin, Page):
     def article_at(self, path_components):
         """The live or draft article at ``path_components``, loaded for its page, or ``None``.
 
-        Loaded with ``view_restriction_free`` (see :class:`ViewRestrictionShortcutMixin`).
+        Loaded with ``view_restriction_free`` (see :class:`ViewRestrictionShortcutMixin`),
+        in its own class: a live blog is found as an article, then loaded
+        again as a live blog (two queries more), for its template and routes.
         """
         from .articles import ArticlePage
 
         if len(path_components) != ARTICLE_LEVEL:
             return None
         address = self._address(path_components)
+        unrestricted = view_restriction_free(address["depth"])
         articles = ArticlePage.objects.for_article_page().filter(**address)
-        articles = articles.annotate(view_restriction_free=view_restriction_free(address["depth"]))
-        return articles.order_by("path").first()
+        article = articles.annotate(view_restriction_free=unrestricted).order_by("path").first()
+        if article is not None and article.specific_class not in (None, type(article)):
+            specific = article.specific_class.objects.for_article_page().filter(pk=article.pk)
+            article = specific.annotate(view_restriction_free=unrestricted).first()
+        return article
 
     def deepest_page_on(self, path_components):
         """``(page, remaining path components)`` for the deepest page on the path below this one.

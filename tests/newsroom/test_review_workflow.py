@@ -1,0 +1,147 @@
+"""The editorial review workflow, from a contributor's draft to a scheduled publication, in the real admin."""
+
+import json
+from datetime import timedelta
+from unittest import mock
+
+from bs4 import BeautifulSoup
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import WorkflowState
+
+from caspian.newsroom.models import ArticlePage
+
+from .scenario import html
+from .test_roles import RolesTestCase, buttons, edit_url, form_fields, paragraphs
+
+
+def body_text(page):
+    """The article's paragraphs as plain text."""
+    paragraphs = [block.value.source for block in page.body if block.block_type == "paragraph"]
+    return " ".join(BeautifulSoup(source, "html.parser").get_text() for source in paragraphs)
+
+
+def admin_time(moment):
+    """A time as typed into the admin's date and time fields (the publication's clock)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+class ReviewTestCase(RolesTestCase):
+    def review(self, browser, page, label, comment=None, changes=None):
+        """Press the workflow button ``label`` in the page editor, writing ``comment`` in its dialog if it has one."""
+        url = edit_url(page)
+        form = html(browser.get(url)).select_one("#page-edit-form")
+        [button] = [b for b in form.select("button[data-workflow-action-name]") if b.get_text(strip=True) == label]
+        action = {"action-workflow-action": "true", "workflow-action-name": button["data-workflow-action-name"]}
+        if modal_url := button.get("data-workflow-action-modal-url"):
+            # The dialog's form checks the comment; the editor's form then carries it.
+            dialog = BeautifulSoup(browser.get(modal_url).json()["html"], "html.parser").select_one("form")
+            data = {**form_fields(dialog), "comment": comment or ""}
+            answer = browser.client.post(dialog["action"], data, headers={"x-requested-with": "XMLHttpRequest"}).json()
+            self.assertEqual(answer["step"], "success", answer)
+            action["workflow-action-extra-data"] = json.dumps(answer["cleaned_data"])
+        response = browser.post_form(form, url, changes={**(changes or {}), **action})
+        self.assertEqual(response.status_code, 302, html(response).select(".error-message"))
+        return response
+
+    def reader_sees(self, page):
+        response = self.client.get(ArticlePage.objects.get(pk=page.pk).url)
+        return response.content.decode() if response.status_code == 200 else None
+
+
+class EditorialReviewTests(ReviewTestCase):
+    def test_from_a_contributors_draft_to_a_scheduled_publication(self):
+        cora, elif_ = self.browser("cora"), self.browser("elif")
+        article = self.write_article(
+            cora, self.caucasus, "Batumi port expansion", press="action-submit", text="The port will double in size."
+        )
+        state = article.current_workflow_state
+        self.assertEqual(
+            (state.workflow.name, article.current_workflow_task.name), ("Editorial review", "Editor review")
+        )
+        self.assertIn("Batumi port expansion", elif_.get(reverse("wagtailadmin_home")).content.decode())
+        self.assertEqual([b for b in buttons(cora.get(edit_url(article))) if "Approve" in b], [])
+
+        # The editor sends it back with a comment, which the contributor reads in the editor.
+        self.review(elif_, article, "Request changes", comment="Who says so? Name the source for the figure.")
+        state.refresh_from_db()
+        self.assertEqual(state.status, WorkflowState.STATUS_NEEDS_CHANGES)
+        self.assertIn("Name the source for the figure.", cora.get(edit_url(article)).content.decode())
+
+        # Revised and resubmitted: the same review resumes.
+        revised = "The port will double in size, its director said."
+        response = cora.submit(edit_url(article), press="action-submit", body=paragraphs(revised))
+        self.assertEqual(response.status_code, 302)
+        state.refresh_from_db()
+        self.assertEqual(state.status, WorkflowState.STATUS_IN_PROGRESS)
+
+        # Approved with a go-live time: scheduled, not live.
+        go_live = (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
+        self.review(elif_, article, "Approve and Publish", changes={"go_live_at": admin_time(go_live)})
+        article = ArticlePage.objects.get(pk=article.pk)
+        state.refresh_from_db()
+        self.assertEqual(state.status, WorkflowState.STATUS_APPROVED)
+        self.assertFalse(article.live)
+        self.assertEqual(article.scheduled_revision.approved_go_live_at, go_live)
+        self.assertIsNone(self.reader_sees(article))
+        call_command("publish_scheduled")
+        self.assertFalse(ArticlePage.objects.get(pk=article.pk).live)
+
+        # Whatever runs Wagtail's scheduled publishing then publishes the approved text.
+        with mock.patch("django.utils.timezone.now", return_value=go_live + timedelta(minutes=1)):
+            call_command("publish_scheduled")
+        article = ArticlePage.objects.get(pk=article.pk)
+        self.assertTrue(article.live)
+        self.assertEqual(article.first_published_at, go_live + timedelta(minutes=1))
+        self.assertEqual(body_text(article), revised)
+        self.assertIn(revised, self.reader_sees(article))
+
+    def test_an_editor_approves_with_a_comment_and_it_is_published_at_once(self):
+        rashid, elif_ = self.browser("rashid"), self.browser("elif")
+        article = self.write_article(rashid, self.central_asia, "Almaty air quality", press="action-submit")
+        self.review(elif_, article, "Approve with comment and Publish", comment="Good story, published.")
+        article = ArticlePage.objects.get(pk=article.pk)
+        self.assertTrue(article.live)
+        self.assertIn("The first paragraph of the story.", self.reader_sees(article))
+        self.assertEqual(article.workflow_states.get().status, WorkflowState.STATUS_APPROVED)
+
+    def test_writers_cannot_approve_their_own_work(self):
+        rashid = self.browser("rashid")
+        article = self.write_article(rashid, self.caucasus, "Gudauri ski season", press="action-submit")
+        task_state = article.current_workflow_task_state
+        for name in ("approve", "reject"):
+            url = reverse("wagtailadmin_pages:workflow_action", args=[article.pk, name, task_state.pk])
+            self.assertRefused(rashid.post(url, {"comment": "Fine by me."}))
+        article = ArticlePage.objects.get(pk=article.pk)
+        self.assertFalse(article.live)
+        self.assertEqual(article.current_workflow_task_state, task_state)
+        task_state.refresh_from_db()
+        self.assertEqual(task_state.status, "in_progress")
+
+
+class RevisionTests(ReviewTestCase):
+    def test_an_editor_compares_revisions_and_restores_an_earlier_one(self):
+        elif_ = self.browser("elif")
+        story = self.write_article(
+            elif_, self.caucasus, "Tbilisi tram return", press="action-publish", text="Trams return in May."
+        )
+        response = elif_.submit(edit_url(story), press="action-publish", body=paragraphs("Trams return in June."))
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("Trams return in June.", self.reader_sees(story))
+        first, second = story.revisions.order_by("created_at", "pk")
+
+        compare = elif_.get(reverse("wagtailadmin_pages:revisions_compare", args=[story.pk, first.pk, second.pk]))
+        changes = html(compare)
+        self.assertIn("May", changes.select_one(".deletion").get_text())
+        self.assertIn("June", changes.select_one(".addition").get_text())
+        history = elif_.get(reverse("wagtailadmin_pages:history", args=[story.pk])).content.decode()
+        revert = reverse("wagtailadmin_pages:revisions_revert", args=[story.pk, first.pk])
+        self.assertIn(revert, history)
+
+        response = elif_.submit(revert, press="action-publish")
+        self.assertEqual(response.status_code, 302)
+        story = ArticlePage.objects.get(pk=story.pk)
+        self.assertEqual(body_text(story), "Trams return in May.")
+        self.assertIn("Trams return in May.", self.reader_sees(story))
+        self.assertEqual(story.revisions.count(), 3)  # restoring adds a revision; history is kept
