@@ -77,12 +77,11 @@ def load(progress=lambda done, total, label: None, now=None, prepare_images=True
         topics = {item["slug"]: _topic(home, item) for item in content["topics"]}
         places = {"sections": sections, "authors": authors, "topics": topics}
         articles = content["articles"]
+        stories = [(_article, item) for item in articles] + [(_live_blog, item) for item in content["live_blogs"]]
         created = {}
-        for done, item in enumerate(articles, start=1):
-            created[item["slug"]] = _article(item, places, now)
-            progress(done, len(articles), "articles")
-        for item in content["live_blogs"]:
-            created[item["slug"]] = _live_blog(item, places, now)
+        for done, (make, item) in enumerate(stories, start=1):
+            created[item["slug"]] = make(item, places, now)
+            progress(done, len(stories), "articles")
         for item in content["topics"]:
             _timeline(topics[item["slug"]], item["timeline"], created, now)
         _about(home, content["publication"])
