@@ -106,12 +106,8 @@ class JsonFeed(SyndicationFeed):
 FORMATS = {"rss.xml": RssFeed, "atom.xml": AtomFeed, "feed.json": JsonFeed}
 
 
-class ArticleFeed(Feed):
-    """The newest ``FEEDS_ITEM_COUNT`` articles of a :class:`FeedSource`, in the format of ``feed_type``."""
-
-    def __init__(self, source, feed_type):
-        super().__init__()
-        self.source, self.feed_type = source, feed_type
+class SourceFeed(Feed):
+    """A feed about a :class:`FeedSource` (``self.source``): its title, link, description and language."""
 
     def get_object(self, request, *args, **kwargs):
         self.request, self.language = request, self.source.language
@@ -128,6 +124,14 @@ class ArticleFeed(Feed):
 
     def feed_url(self, source):
         return self.request.build_absolute_uri(self.request.path)
+
+
+class ArticleFeed(SourceFeed):
+    """The newest ``FEEDS_ITEM_COUNT`` articles of a :class:`FeedSource`, in the format of ``feed_type``."""
+
+    def __init__(self, source, feed_type):
+        super().__init__()
+        self.source, self.feed_type = source, feed_type
 
     def items(self, source):
         newest = source.articles.newest_first().for_listing().with_bylines().prefetch_related("tags")
@@ -205,7 +209,7 @@ def correction_feed_links(publication):
     ]
 
 
-class CorrectionFeed(Feed):
+class CorrectionFeed(SourceFeed):
     """The newest ``FEEDS_ITEM_COUNT`` corrections to the articles of a :class:`FeedSource`, one item each.
 
     An item links to the correction on its article's page; its id is made
@@ -215,22 +219,6 @@ class CorrectionFeed(Feed):
     def __init__(self, source, feed_type, publication):
         super().__init__()
         self.source, self.feed_type, self.publication = source, feed_type, publication
-
-    def get_object(self, request, *args, **kwargs):
-        self.request, self.language = request, self.source.language
-        return self.source
-
-    def title(self, source):
-        return source.title
-
-    def link(self, source):
-        return source.link
-
-    def description(self, source):
-        return source.description
-
-    def feed_url(self, source):
-        return self.request.build_absolute_uri(self.request.path)
 
     def author_name(self, source):
         # Atom wants an author for the feed when its entries have none.
