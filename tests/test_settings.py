@@ -15,13 +15,13 @@ SETTINGS_DOC = ROOT / "docs" / "settings.md"
 
 
 def variables_read_by_settings():
-    """Names passed to env(), env_bool(), env_int() and env_list() anywhere in the settings module."""
+    """Names passed to env() and its typed siblings anywhere in the settings module."""
     tree = ast.parse(Path(caspian.settings.__file__).read_text())
     return {
         node.args[0].value
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
-        and getattr(node.func, "id", "") in {"env", "env_bool", "env_int", "env_list"}
+        and getattr(node.func, "id", "") in {"env", "env_bool", "env_int", "env_float", "env_list"}
         and node.args
         and isinstance(node.args[0], ast.Constant)
     }
@@ -37,7 +37,8 @@ def settings_with(env):
         "print(json.dumps({'db': s.DATABASES['default']['ENGINE'], 'cache': s.CACHES['default']['BACKEND'],"
         " 'hsts': getattr(s, 'SECURE_HSTS_SECONDS', 0), 'secure_cookies': getattr(s, 'SESSION_COOKIE_SECURE', False),"
         " 'csrf_secure': getattr(s, 'CSRF_COOKIE_SECURE', False), 'hosts': s.ALLOWED_HOSTS, 'tasks': s.TASKS,"
-        " 'admin_url': s.WAGTAILADMIN_BASE_URL, 'secret': s.SECRET_KEY, 'csp': s.CASPIAN_CSP}))"
+        " 'admin_url': s.WAGTAILADMIN_BASE_URL, 'secret': s.SECRET_KEY, 'csp': s.CASPIAN_CSP,"
+        " 'scheduler': s.SCHEDULER_SECONDS}))"
     )
     clean = {k: v for k, v in os.environ.items() if k not in VARIABLES}
     result = subprocess.run(
@@ -62,6 +63,7 @@ def test_embedded_defaults(tmp_path):
     assert values["cache"] == "caspian.cache.FileCache"
     assert values["tasks"]["default"]["BACKEND"].endswith("ImmediateBackend")
     assert values["hsts"] == 0 and not values["secure_cookies"]
+    assert values["scheduler"] == 30
     # A secret key is generated once into the data folder and kept.
     assert (tmp_path / "secret_key").read_text() == values["secret"]
     assert settings_with({"CASPIAN_HOME": str(tmp_path)})[1]["secret"] == values["secret"]
@@ -110,6 +112,18 @@ def test_bad_values_say_what_to_do(tmp_path):
     assert code and "use ENGINE://host:port/index" in error
     code, error = settings_with({**home, "COMMENTS_MAX_DEPTH": "0"})
     assert code and "use 1 (no replies nested) or more" in error
+    code, error = settings_with({**home, "CASPIAN_SCHEDULER_SECONDS": "30s"})
+    assert code and "CASPIAN_SCHEDULER_SECONDS='30s': expected a number, e.g. 30 or 0.5" in error
+    code, error = settings_with({**home, "CASPIAN_SCHEDULER_SECONDS": "inf"})
+    assert code and "expected a number" in error
+    code, error = settings_with({**home, "CASPIAN_SCHEDULER_SECONDS": "0"})
+    assert code and "CASPIAN_SCHEDULER_SECONDS=0: use a number of seconds above 0" in error
+
+
+def test_the_scheduler_can_run_every_fraction_of_a_second(tmp_path):
+    code, values = settings_with({"CASPIAN_HOME": str(tmp_path), "CASPIAN_SCHEDULER_SECONDS": "0.5"})
+    assert code == 0
+    assert values["scheduler"] == 0.5
 
 
 def test_images_from_a_media_cdn_are_allowed_by_the_policy(tmp_path):

@@ -1,27 +1,35 @@
-"""The scheduler: its loop, and the rounds `caspian worker` and `caspian serve` run with it.
+"""The scheduler: its loop, the jobs the apps register, and the rounds `caspian worker` and `caspian serve` run.
 
 The scheduling pass itself (publish-at, expire-at, the page cache) is
 tested in tests/newsroom/test_scheduling.py; `caspian serve` running the
 scheduler in its main process is tested end to end in tests/e2e.
 """
 
+import ast
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.utils import timezone
 from wagtail.models import Revision, Site
 
-from caspian.background import Scheduler, housekeep_if_due
+from caspian import background
+from caspian.background import Scheduler, every_round, hourly, housekeep_if_due
 from caspian.cli import main
+from caspian.comments.tasks import purge_ip_addresses
 from caspian.masthead import weather
+from caspian.masthead.jobs import refresh_stale_weather
 from caspian.masthead.models import MastheadSettings
 from caspian.newsroom.factories import ArticlePageFactory, SectionPageFactory
 from caspian.newsroom.models import ArticlePage, HomePage
+from caspian.newsroom.tasks import optimize_database, publish_scheduled
 
+from .conftest import clear_cache
 from .masthead.test_weather import MUNICH, refresh_thread_running, wait_for
 
 
@@ -63,6 +71,86 @@ def test_stopping_the_scheduler_does_not_wait_out_its_interval():
     assert scheduler.done == 1
 
 
+def test_the_scheduler_waits_the_interval_setting_between_rounds(settings):
+    settings.SCHEDULER_SECONDS = 0.01
+    scheduler = CountingScheduler(rounds=3)
+    assert scheduler.interval == 0.01
+    thread = scheduler.start()
+    thread.join(10)
+    assert not thread.is_alive()  # at the default 30 s the third round would be a minute away
+    assert scheduler.done == 3
+
+
+def test_each_app_registers_its_own_jobs():
+    assert background.round_jobs == {"publishing": publish_scheduled.call, "weather": refresh_stale_weather}
+    assert background.hourly_tasks == {
+        "caspian.newsroom.tasks.optimize_database": optimize_database,
+        "caspian.comments.tasks.purge_ip_addresses": purge_ip_addresses,
+    }
+
+
+def test_the_scheduler_names_no_app():
+    """background.py neither imports an app nor names one by dotted path: the apps bring their jobs."""
+    ours = [config.name for config in apps.get_app_configs() if config.name.startswith("caspian.")]
+    for node in ast.walk(ast.parse(Path(background.__file__).read_text())):
+        if isinstance(node, ast.ImportFrom):
+            assert not node.level and not node.module.startswith("caspian"), ast.unparse(node)
+        elif isinstance(node, ast.Import):
+            assert not any(alias.name.startswith("caspian") for alias in node.names), ast.unparse(node)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            assert not any(app in node.value for app in ours), node.value
+
+
+@pytest.fixture
+def no_jobs(monkeypatch):
+    """An empty registry for the test; the apps' jobs are back after it."""
+    monkeypatch.setattr(background, "round_jobs", {})
+    monkeypatch.setattr(background, "hourly_tasks", {})
+
+
+def test_a_round_runs_each_job_and_one_failing_spares_the_others(no_jobs, caplog):
+    done = []
+    every_round("first", lambda: done.append("first"))
+    every_round("failing", lambda: 1 / 0)
+    every_round("last", lambda: done.append("last"))
+    Scheduler().step()
+    assert done == ["first", "last"]
+    assert "Scheduled failing job failed" in caplog.text
+    assert "ZeroDivisionError" in caplog.text
+
+
+def test_registering_a_job_again_replaces_it(no_jobs):
+    done = []
+    every_round("job", lambda: done.append("old"))
+    every_round("job", lambda: done.append("new"))  # as when an app's ready() runs again
+    Scheduler().step()
+    assert done == ["new"]
+
+
+class CountingTask:
+    """Stands in for a task: counts how often it is queued."""
+
+    module_path = "tests.test_worker.counting_task"
+
+    def __init__(self):
+        self.queued = 0
+
+    def enqueue(self):
+        self.queued += 1
+
+
+def test_an_hourly_task_is_queued_once_an_hour_however_often_registered(no_jobs):
+    task = CountingTask()
+    hourly(task)
+    hourly(task)
+    Scheduler().step()
+    Scheduler().step()
+    assert task.queued == 1
+    clear_cache()  # as when the hour is up
+    Scheduler().step()
+    assert task.queued == 2
+
+
 def schedule_due(article):
     """Schedule ``article`` for publication, then move the clock past its go-live time."""
     article.go_live_at = timezone.now() + timedelta(hours=1)
@@ -97,7 +185,7 @@ def test_the_worker_and_the_server_say_who_does_the_scheduling():
     def help_text(command):
         return " ".join(CliRunner().invoke(main, [command, "--help"]).output.split())
 
-    assert "Every 30 s it publishes and unpublishes" in help_text("worker")
+    assert "Every 30 s (CASPIAN_SCHEDULER_SECONDS) it publishes and unpublishes" in help_text("worker")
     assert "`caspian serve` does the scheduling itself" in help_text("worker")
     assert "main process (not each worker) also runs the scheduler" in help_text("serve")
     assert "`caspian worker` does all that instead" in help_text("serve")

@@ -6,9 +6,10 @@ make the reader wait, so there the task runs in a thread of the app server
 instead.
 
 The :class:`Scheduler` runs the jobs nobody asks for: publishing what
-editors scheduled, keeping the weather fresh, hourly housekeeping. It runs
-in `caspian worker` with the database backend, else in `caspian serve`
-(and `caspian demo`); no cron is needed.
+editors scheduled, keeping the weather fresh, hourly housekeeping. Each
+app registers its own with :func:`every_round` and :func:`hourly` from its
+``AppConfig.ready()``. It runs in `caspian worker` with the database
+backend, else in `caspian serve` (and `caspian demo`); no cron is needed.
 """
 
 import functools
@@ -16,7 +17,6 @@ import logging
 import os
 import threading
 import time
-from importlib import import_module
 
 from django.conf import settings
 from django.core.cache import cache
@@ -42,16 +42,42 @@ def _call_quietly(task, args):
         connections.close_all()
 
 
-# Jobs the scheduler queues every HOUSEKEEPING_SECONDS, so no cron is
-# needed: (module, task name) pairs, imported when first queued.
-HOUSEKEEPING = [("caspian.comments.tasks", "purge_ip_addresses"), ("caspian.newsroom.tasks", "optimize_database")]
+# The scheduler's jobs, name → job and task path → task. Each app adds its
+# own from AppConfig.ready() through every_round() and hourly(), so this
+# module names none of them.
+round_jobs = {}
+hourly_tasks = {}
+
+
+def every_round(name, job):
+    """Have the scheduler call ``job()`` every round; ``name`` is what the log calls it.
+
+    For an app's ``AppConfig.ready()``. Jobs run in the order registered,
+    each on its own: one that raises is logged ("Scheduled <name> job
+    failed") and the others still run, and the next round tries it again.
+    A job should take a moment; slow work it queues as a task. Registering
+    ``name`` again replaces its job, so ``ready()`` may run twice.
+    """
+    round_jobs[name] = job
+
+
+def hourly(task):
+    """Have the housekeeping queue ``task`` (a task taking no arguments) once an hour.
+
+    For an app's ``AppConfig.ready()``. The scheduler queues it hourly (see
+    :func:`housekeep_if_due`); with tasks inline it runs there and then, so
+    it must be quick. Registering the same task again changes nothing.
+    """
+    hourly_tasks[task.module_path] = task
+
+
 HOUSEKEEPING_SECONDS = 3600
 
 
 def queue_housekeeping():
-    """Queue each housekeeping job once (hourly through :func:`housekeep_if_due`; `caspian worker --batch` at once)."""
-    for module, name in HOUSEKEEPING:
-        getattr(import_module(module), name).enqueue()
+    """Queue each :func:`hourly` task once, now; :func:`housekeep_if_due` calls it at most hourly."""
+    for task in hourly_tasks.values():
+        task.enqueue()
 
 
 def housekeep_if_due():
@@ -67,42 +93,16 @@ def housekeep_if_due():
         queue_housekeeping()
 
 
-# How often the scheduler wakes: publish-at and expire-at times are carried
-# out within this long, so "within a minute" holds with room to spare.
-SCHEDULER_SECONDS = 30
-
-
 def run_scheduled_jobs():
-    """One round of the scheduler's jobs, each on its own so one failing spares the others.
+    """One round of the scheduler: each :func:`every_round` job, then the housekeeping if an hour has passed.
 
-    Publishes and unpublishes what is due (:func:`~caspian.newsroom.tasks.publish_scheduled`),
-    asks for a new weather reading where the last has gone stale, and
-    queues the housekeeping jobs when an hour has passed.
+    Each job runs on its own, so one failing spares the others.
     """
-    from .newsroom.tasks import publish_scheduled
-
-    jobs = {"publishing": publish_scheduled.call, "weather": refresh_stale_weather, "housekeeping": housekeep_if_due}
-    for name, job in jobs.items():
+    for name, job in {**round_jobs, "housekeeping": housekeep_if_due}.items():
         try:
             job()
         except Exception:  # the database may be away for a moment; the next round tries again
             logger.exception("Scheduled %s job failed", name)
-
-
-def refresh_stale_weather():
-    """Ask for a new reading for each site's masthead weather that has gone stale.
-
-    Otherwise only a reader's page view asks, and the first page rendered
-    after a quiet spell (then kept in the page cache) would show a reading
-    hours old. :func:`~caspian.masthead.weather.current` queues the refresh
-    as a page view would, at most one a minute per location.
-    """
-    from .masthead import weather
-    from .masthead.models import MastheadSettings
-
-    locations = {masthead.weather_location for masthead in MastheadSettings.objects.all()}
-    for location in locations - {None}:
-        weather.current(location)
 
 
 # Held through each round. `caspian serve` forks its workers from the process
@@ -121,14 +121,15 @@ def _keep_forks_out_of_rounds():
 class Scheduler:
     """Runs :func:`run_scheduled_jobs` every ``interval`` seconds, from a daemon thread.
 
-    One runs in `caspian worker` (database tasks backend), or else in the
-    parent process of `caspian serve` and `caspian demo`, never in the app
+    ``interval`` defaults to the ``SCHEDULER_SECONDS`` setting. One runs in
+    `caspian worker` (database tasks backend), or else in the parent
+    process of `caspian serve` and `caspian demo`, never in the app
     server's worker processes: one per server (or worker) is enough, and
     the scheduling pass itself makes sure passes never overlap.
     """
 
-    def __init__(self, interval=SCHEDULER_SECONDS):
-        self.interval = interval
+    def __init__(self, interval=None):
+        self.interval = settings.SCHEDULER_SECONDS if interval is None else interval
         self._stopping = threading.Event()
 
     def step(self):

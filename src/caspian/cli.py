@@ -105,11 +105,12 @@ def serve(host, port, workers):
     flight finish (up to 30 s) before stopping.
 
     With the default CASPIAN_TASKS_BACKEND=immediate, the server's main
-    process (not each worker) also runs the scheduler: every 30 s it
-    publishes and unpublishes the pages whose scheduled publication or
-    expiry time has come, asks for a new weather reading when the last is
-    stale, and hourly does the housekeeping. With
-    CASPIAN_TASKS_BACKEND=database, `caspian worker` does all that instead.
+    process (not each worker) also runs the scheduler: every 30 s
+    (CASPIAN_SCHEDULER_SECONDS) it publishes and unpublishes the pages
+    whose scheduled publication or expiry time has come, asks for a new
+    weather reading when the last is stale, and hourly does the
+    housekeeping. With CASPIAN_TASKS_BACKEND=database, `caspian worker`
+    does all that instead.
     """
     setup_django()
     _check_database_ready()
@@ -165,12 +166,12 @@ def worker(queue_name, batch):
     search indexing, image sizes, weather, spam checks, emails, and hourly
     housekeeping (forgetting old commenters' IP addresses).
 
-    Every 30 s it publishes and unpublishes the pages whose scheduled
-    publication or expiry time has come (Wagtail's scheduled publishing),
-    so they go live or come down within a minute, and asks for a new
-    weather reading when the last is stale. Run one worker per machine, or
-    more: a scheduling pass runs on one worker at a time, so nothing is
-    published twice. No cron is needed.
+    Every 30 s (CASPIAN_SCHEDULER_SECONDS) it publishes and unpublishes
+    the pages whose scheduled publication or expiry time has come
+    (Wagtail's scheduled publishing), so they go live or come down within
+    a minute, and asks for a new weather reading when the last is stale.
+    Run one worker per machine, or more: a scheduling pass runs on one
+    worker at a time, so nothing is published twice. No cron is needed.
 
     Needs CASPIAN_TASKS_BACKEND=database. With the default 'immediate'
     backend tasks run inline and `caspian serve` does the scheduling
@@ -539,7 +540,7 @@ def _serve(host, port, workers):
     from granian.constants import Interfaces
     from granian.server import Server
 
-    from .background import SCHEDULER_SECONDS, Scheduler
+    from .background import Scheduler
 
     _check_port_free(host, port)
     workers = workers or default_workers()
@@ -566,7 +567,9 @@ def _serve(host, port, workers):
         scheduler = Scheduler()
         scheduler.start()
         server.on_shutdown(scheduler.stop)
-        click.echo(f"Scheduled publishing, weather and housekeeping: run by this server every {SCHEDULER_SECONDS} s.")
+        click.echo(
+            f"Scheduled publishing, weather and housekeeping: run by this server every {scheduler.interval:g} s."
+        )
     server.serve()
 
 

@@ -10,6 +10,7 @@ the name written out: ``docs/settings.md`` documents each one (a test
 finds them all in this file and checks).
 """
 
+import math
 import os
 import re
 import secrets
@@ -46,6 +47,20 @@ def env_int(name, default):
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={value!r}: expected a whole number.") from None
+
+
+def env_float(name, default):
+    value = env(name)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    # float() also reads "nan" and "inf", which no setting can use.
+    if not math.isfinite(number):
+        raise ImproperlyConfigured(f"{name}={value!r}: expected a number, e.g. 30 or 0.5.")
+    return number
 
 
 def env_list(name, default):
@@ -236,6 +251,13 @@ _TASK_BACKENDS = {
 if TASKS_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"CASPIAN_TASKS_BACKEND={TASKS_BACKEND!r}: use 'immediate' or 'database'.")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+# How often the scheduler (in `caspian worker`, else `caspian serve`) runs
+# its round: publish-at and expire-at times are carried out within this
+# long, so 30 s keeps "within a minute" with room to spare. The end-to-end
+# tests set a fraction of a second rather than wait.
+SCHEDULER_SECONDS = env_float("CASPIAN_SCHEDULER_SECONDS", 30)
+if not SCHEDULER_SECONDS > 0:
+    raise ImproperlyConfigured(f"CASPIAN_SCHEDULER_SECONDS={SCHEDULER_SECONDS:g}: use a number of seconds above 0.")
 
 # --- Language and time ---------------------------------------------------------
 # Each publication picks its own language and time zone in its settings;

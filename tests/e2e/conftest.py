@@ -81,6 +81,8 @@ def demo_site(tmp_path_factory):
     base_url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CASPIAN_", "DJANGO_"))}
     env.update(CASPIAN_HOME=str(home), CASPIAN_BASE_URL=base_url, CASPIAN_CACHE_PREFIX=f"e2e-{os.getpid()}")
+    # Scheduler rounds every half second, not 30 s: the scheduling test need not wait one out.
+    env["CASPIAN_SCHEDULER_SECONDS"] = "0.5"
     database = PostgresDatabase(os.environ["DATABASE_URL"]) if os.environ.get("DATABASE_URL") else None
     if database:
         database.create()

@@ -27,7 +27,8 @@ revision.save(update_fields=["content", "approved_go_live_at"])
 print(article.url)
 """
 
-# The scheduler wakes every 30 s; this allows for a slow machine.
+# The e2e site's scheduler wakes every half second (see conftest.py), so the
+# edit is live within a second or two; this allows for a slow machine.
 PATIENCE_SECONDS = 90
 
 

@@ -154,7 +154,7 @@ class ExpireAtTests(SchedulingTestCase):
 
 class SchedulerRoundTests(SchedulingTestCase):
     def test_a_scheduler_round_runs_the_pass(self):
-        """What the scheduler thread (in `caspian serve`, or the worker) does every 30 s."""
+        """What the scheduler thread (in `caspian serve`, or the worker) does every round."""
         article = self.new_article("Caspian summit moves to Aktau")
         self.clock_reaches_go_live(self.schedule(article, timezone.now() + timedelta(hours=1)))
         self.cached("/")

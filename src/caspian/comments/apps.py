@@ -7,4 +7,4 @@ class CommentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks  # noqa: F401 (registers the configuration checks)
+        from . import checks, jobs  # noqa: F401 (register the configuration checks and the scheduled jobs)
