@@ -73,7 +73,9 @@ def run_in_demo(demo_site, code):
     return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
 
 
-@pytest.fixture
+# One blog for the module: each `caspian manage shell` costs seconds, and only the
+# first test adds entries (the others look at the page, whatever it holds).
+@pytest.fixture(scope="module")
 def live_blog(demo_site):
     blog = json.loads(run_in_demo(demo_site, SETUP.format(stamp=time.time_ns())))
     yield blog
