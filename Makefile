@@ -15,8 +15,11 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # The PostgreSQL and Redis that `make test` runs the suite against a second time.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# One pytest worker per core (tests/README.md says how the work is shared).
+TEST_WORKERS ?= auto
+PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS)
 
-.PHONY: demo test test-sqlite test-postgres bench bench-import install browser-deps docs clean help
+.PHONY: demo test test-sqlite test-postgres test-corpora bench bench-import install browser-deps docs clean help
 
 help:
 	@echo "make demo    install what is needed, then run the demo site on http://127.0.0.1:8000/"
@@ -27,18 +30,23 @@ help:
 demo: install
 	$(VENV)/bin/caspian demo
 
-test: install browser-deps
+test: install browser-deps test-corpora
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite:
 	@echo "== Test suite on SQLite with the local-memory cache =="
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 test-postgres:
 	@echo "== Test suite on PostgreSQL ($(TEST_DATABASE_URL)) with Redis ($(TEST_REDIS_URL)) =="
 	@$(VENV)/bin/python scripts/check_services.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PYTEST) $(PYTEST_ARGS)
+
+# Third-party test files (tests/corpora.py): used from ../shared/corpora or
+# $$CASPIAN_CORPORA when there, else fetched into .cache/corpora; never fails.
+test-corpora: install
+	@$(VENV)/bin/python -m tests.corpora
 
 # Not part of the test suite: see bench/README.md. Options go in BENCH_ARGS,
 # e.g. make bench BENCH_ARGS='--quick --backends sqlite'.

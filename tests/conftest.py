@@ -3,9 +3,15 @@ from django.core.cache import cache
 
 from .fake_services import FakeAkismet, FakeOpenMeteo, FakeSMTP
 
+pytest_plugins = ["tests.suite.scheduling", "tests.suite.isolation", "tests.suite.pure", "tests.suite.renditions"]
+
 
 def clear_cache():
-    """Empty this test run's cache without touching other users of a shared Redis."""
+    """Empty this test process's cache without touching other users of a shared Redis.
+
+    Never ``cache.clear()`` on Redis: it empties the whole database, the
+    other xdist workers' entries with it.
+    """
     if hasattr(cache, "delete_pattern"):
         cache.delete_pattern("*")
     else:
@@ -13,8 +19,9 @@ def clear_cache():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    clear_cache()
+def _fresh_cache(request):
+    if not request.node.get_closest_marker("pure"):  # a pure test has no cache (tests/suite/pure.py)
+        clear_cache()
     yield
 
 

@@ -5,10 +5,16 @@ By default the suite runs on SQLite with a local-memory cache. With
 run) it runs on PostgreSQL and Redis instead.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 
-os.environ.setdefault("CASPIAN_HOME", tempfile.mkdtemp(prefix="caspian-test-"))
+# Every test process (each xdist worker too) gets a data folder of its own,
+# for media, static files and the file cache, removed when it exits. Set in
+# the environment so the commands the tests start use it too.
+os.environ["CASPIAN_HOME"] = tempfile.mkdtemp(prefix="caspian-test-")
+atexit.register(shutil.rmtree, os.environ["CASPIAN_HOME"], ignore_errors=True)
 os.environ.setdefault("SECRET_KEY", "caspian-tests-only")
 os.environ.setdefault("CASPIAN_WEATHER_BACKEND", "caspian.masthead.weather.dummy.SampleBackend")
 

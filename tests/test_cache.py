@@ -1,6 +1,10 @@
 """The embedded default's file cache lists its folder now and then, not on every write."""
 
+import pytest
+
 from caspian import cache as filecache
+
+pytestmark = pytest.mark.pure
 
 
 def test_culls_at_most_once_per_interval(tmp_path, monkeypatch):

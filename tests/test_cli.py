@@ -16,6 +16,7 @@ def run():
     return lambda *args, **kwargs: runner.invoke(main, list(args), catch_exceptions=False, **kwargs)
 
 
+@pytest.mark.pure
 def test_every_command_explains_itself(run):
     result = run("--help")
     assert result.exit_code == 0
@@ -66,6 +67,7 @@ def test_manage_passes_through_to_django(run):
     assert "no issues" in result.output
 
 
+@pytest.mark.pure
 def test_bad_port_is_refused_before_anything_starts(run):
     result = run("serve", "--port", "99999")
     assert result.exit_code == 2
@@ -124,6 +126,7 @@ def test_worker_does_the_hourly_housekeeping(run, settings):
     assert Comment.objects.get(pk=recent.pk).ip_address == "203.0.113.10"
 
 
+@pytest.mark.pure
 def test_generate_archive_explains_itself_and_refuses_a_count_below_one(run):
     help_text = run("generate-archive", "--help").output
     assert "--seed" in help_text and "--no-search-index" in help_text

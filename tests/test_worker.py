@@ -51,6 +51,7 @@ class CountingScheduler(Scheduler):
             raise RuntimeError("a round that fails")
 
 
+@pytest.mark.pure
 def test_the_scheduler_runs_rounds_in_a_daemon_thread_until_stopped(caplog):
     scheduler = CountingScheduler(rounds=4, interval=0.01)
     thread = scheduler.start()
@@ -61,6 +62,7 @@ def test_the_scheduler_runs_rounds_in_a_daemon_thread_until_stopped(caplog):
     assert "Scheduler round failed" in caplog.text
 
 
+@pytest.mark.pure
 def test_stopping_the_scheduler_does_not_wait_out_its_interval():
     scheduler = CountingScheduler(rounds=None, interval=3600)
     thread = scheduler.start()
@@ -71,6 +73,7 @@ def test_stopping_the_scheduler_does_not_wait_out_its_interval():
     assert scheduler.done == 1
 
 
+@pytest.mark.pure
 def test_the_scheduler_waits_the_interval_setting_between_rounds(settings):
     settings.SCHEDULER_SECONDS = 0.01
     scheduler = CountingScheduler(rounds=3)
@@ -81,6 +84,7 @@ def test_the_scheduler_waits_the_interval_setting_between_rounds(settings):
     assert scheduler.done == 3
 
 
+@pytest.mark.pure
 def test_each_app_registers_its_own_jobs():
     assert background.round_jobs == {"publishing": publish_scheduled.call, "weather": refresh_stale_weather}
     assert background.hourly_tasks == {
@@ -89,6 +93,7 @@ def test_each_app_registers_its_own_jobs():
     }
 
 
+@pytest.mark.pure
 def test_the_scheduler_names_no_app():
     """background.py neither imports an app nor names one by dotted path: the apps bring their jobs."""
     ours = [config.name for config in apps.get_app_configs() if config.name.startswith("caspian.")]
@@ -181,6 +186,7 @@ def test_worker_batch_publishes_what_is_due(settings):
     assert not ArticlePage.objects.get(pk=expiring.pk).live
 
 
+@pytest.mark.pure
 def test_the_worker_and_the_server_say_who_does_the_scheduling():
     def help_text(command):
         return " ".join(CliRunner().invoke(main, [command, "--help"]).output.split())

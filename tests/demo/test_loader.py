@@ -3,6 +3,7 @@
 import re
 from datetime import timedelta
 
+import pytest
 from django.db.models import Count, Q
 from django.test import SimpleTestCase, TestCase
 from django.utils import timezone
@@ -156,6 +157,7 @@ class DemoLoaderTests(TestCase):
         self.assertEqual(Comment.objects.count(), comments)
 
 
+@pytest.mark.pure
 class CommentClockTests(SimpleTestCase):
     def test_comments_on_a_fresh_article_are_squeezed_in_order_before_now(self):
         now = timezone.now()

@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.utils import timezone, translation
 
 from caspian.masthead.dateline import date_line
@@ -8,11 +9,13 @@ from caspian.masthead.dateline import date_line
 from ..newsroom.scenario import NewsroomTestCase, html
 
 
+@pytest.mark.pure
 def test_english_date_line_reads_like_a_newspaper():
     with timezone.override("UTC"), translation.override("en"):
         assert date_line(datetime(2023, 12, 10, 12, 0, tzinfo=UTC)) == "Sunday, December 10, 2023"
 
 
+@pytest.mark.pure
 def test_date_is_today_where_the_publication_is():
     late_evening_utc = datetime(2023, 12, 10, 22, 30, tzinfo=UTC)
     with timezone.override("Asia/Baku"):
@@ -21,6 +24,7 @@ def test_date_is_today_where_the_publication_is():
         assert date_line(late_evening_utc, language="en") == "Sunday, December 10, 2023"
 
 
+@pytest.mark.pure
 def test_date_line_follows_the_publication_language():
     noon = datetime(2023, 12, 10, 12, 0, tzinfo=UTC)
     with timezone.override("UTC"):
@@ -28,6 +32,7 @@ def test_date_line_follows_the_publication_language():
         assert date_line(noon, language="ru") == "воскресенье, 10 декабря 2023\u202fг."
 
 
+@pytest.mark.pure
 def test_unknown_language_falls_back_to_english():
     with timezone.override("UTC"):
         assert date_line(datetime(2023, 12, 10, tzinfo=UTC), language="xx-invalid") == "Sunday, December 10, 2023"

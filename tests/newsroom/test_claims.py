@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from django.test import SimpleTestCase
 
 from caspian.newsroom.claims import PHRASINGS, Claim, Passage, find_claims, find_claims_in, split_sentences
@@ -89,6 +90,7 @@ NOT_CLAIMS = [
 ]
 
 
+@pytest.mark.pure
 class ClaimPhrasingTests(SimpleTestCase):
     def test_each_phrasing_resolves_to_the_latest_day_it_can_mean(self):
         self.assertGreaterEqual(len({phrase for _, _, phrase, _ in CLAIMS}), 20)
@@ -124,6 +126,7 @@ class ClaimPhrasingTests(SimpleTestCase):
         self.assertEqual([(c.phrase, c.resolves_on) for c in claims], [("by 3 October", date(2026, 10, 3))])
 
 
+@pytest.mark.pure
 class SentenceTests(SimpleTestCase):
     def test_abbreviations_and_initials_do_not_end_a_sentence(self):
         text = "Mr. Aliyev arrives on Sept. 21 at 10 a.m. with J. Smith. The U.S. envoy will follow! Will he speak?"

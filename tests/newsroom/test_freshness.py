@@ -3,6 +3,7 @@
 import zoneinfo
 from datetime import date, datetime, time, timedelta
 
+import pytest
 from django.db import connection
 from django.test import SimpleTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -18,6 +19,7 @@ from .scenario import TIME_ZONE, NewsroomTestCase, html
 ZONE = zoneinfo.ZoneInfo(TIME_ZONE)
 
 
+@pytest.mark.pure
 class WordingTests(SimpleTestCase):
     def text(self, published, today, threshold=12):
         return freshness.banner_text(published, today, threshold)

@@ -1,4 +1,3 @@
-from django.core.cache import cache
 from django.utils import timezone
 
 from caspian.newsroom.factories import ArticlePageFactory
@@ -13,8 +12,7 @@ class PageCacheTestCase(NewsroomTestCase):
     """The newsroom scenario, with an empty page cache and a reader talking to the WSGI application."""
 
     def setUp(self):
-        cache.clear()
-        store.clear_local()
+        store.clear_local()  # the shared cache is emptied before every test (tests/conftest.py)
         self.reader = WsgiClient()
 
     def cached(self, path):

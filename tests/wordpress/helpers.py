@@ -1,4 +1,4 @@
-"""WordPress exports for the importer's tests: the shared corpora, counted with lxml, and small ones written here."""
+"""WordPress exports for the importer's tests: the test corpora, counted with lxml, and small ones written here."""
 
 import html
 import io
@@ -8,17 +8,11 @@ from urllib.parse import unquote
 from lxml import etree
 from PIL import Image
 
-from ..distribution.schemas import corpora
-
 THEME_UNIT_TEST = "wp-themeunittestdata.wordpress.xml"
 BLOCK_TEST = "wp-64-block-test-data.xml"
 A11Y_TEST = "wp-a11y-theme-unit-test-data.xml"
 SKIPPED_STATUSES = {"trash", "auto-draft", "inherit"}
 DC = "http://purl.org/dc/elements/1.1/"
-
-
-def corpus(name):
-    return corpora() / name
 
 
 class ExportFacts:

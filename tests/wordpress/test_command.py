@@ -10,7 +10,8 @@ from caspian.cli import main
 from caspian.newsroom.models import ArticlePage
 from caspian.wordpress.models import ImportedObject
 
-from .helpers import THEME_UNIT_TEST, corpus, export, item
+from ..corpora import path as corpus
+from .helpers import THEME_UNIT_TEST, export, item
 
 
 @pytest.fixture
@@ -33,6 +34,7 @@ def small_export(tmp_path):
     return path
 
 
+@pytest.mark.pure
 def test_it_explains_itself(run):
     result = run("import-wordpress", "--help")
     assert result.exit_code == 0

@@ -20,7 +20,7 @@ from wagtail.blocks import StreamValue
 
 from caspian.newsroom.blocks import TEXT_FEATURES, BodyBlock, SanitisedHTMLBlock
 from caspian.wordpress.content import Conversion, convert
-from tests.distribution.schemas import corpora
+from tests.corpora import path as corpus
 
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 EXPORTS = ("wp-themeunittestdata.wordpress.xml", "wp-64-block-test-data.xml", "wp-a11y-theme-unit-test-data.xml")
@@ -39,6 +39,7 @@ def known_images(url, attachment_id):
 # --- block-editor markup -----------------------------------------------------------------
 
 
+@pytest.mark.pure
 def test_paragraph_text_and_inline_formatting_survive_exactly():
     html = (
         "<!-- wp:paragraph -->\n<p>Çay &amp; “simit” at 5&nbsp;a.m. &lt;sharp&gt; — <strong>strong</strong>, "
@@ -54,6 +55,7 @@ def test_paragraph_text_and_inline_formatting_survive_exactly():
     ]
 
 
+@pytest.mark.pure
 def test_h2_becomes_a_heading_block_and_h3_h4_stay_in_rich_text():
     html = (
         '<!-- wp:heading --><h2 class="wp-block-heading">Harbour <em>plans</em></h2><!-- /wp:heading -->'
@@ -69,6 +71,7 @@ def test_h2_becomes_a_heading_block_and_h3_h4_stay_in_rich_text():
     ]
 
 
+@pytest.mark.pure
 def test_a_heading_too_long_or_with_a_link_is_kept_as_html():
     long = "A" * 121
     html = f'<h2>{long}</h2><h2>See <a href="https://example.org/">the map</a></h2>'
@@ -76,6 +79,7 @@ def test_a_heading_too_long_or_with_a_link_is_kept_as_html():
     assert 'href="https://example.org/"' in blocks(html)[1][1]
 
 
+@pytest.mark.pure
 def test_lists_with_list_item_blocks_become_rich_text_lists():
     html = (
         '<!-- wp:list --><ul class="wp-block-list"><!-- wp:list-item --><li>Ferries</li><!-- /wp:list-item -->'
@@ -88,6 +92,7 @@ def test_lists_with_list_item_blocks_become_rich_text_lists():
     ]
 
 
+@pytest.mark.pure
 def test_quote_and_pullquote_become_quote_blocks():
     html = (
         '<!-- wp:quote --><blockquote class="wp-block-quote"><!-- wp:paragraph --><p>The port never sleeps.</p>'
@@ -102,6 +107,7 @@ def test_quote_and_pullquote_become_quote_blocks():
     ]
 
 
+@pytest.mark.pure
 def test_a_quote_with_a_link_keeps_its_link_as_html():
     html = '<blockquote><p>Read <a href="https://example.org/report">the report</a>.</p></blockquote>'
     ((kind, value),) = blocks(html)
@@ -109,6 +115,7 @@ def test_a_quote_with_a_link_keeps_its_link_as_html():
     assert value.startswith("<blockquote>") and 'href="https://example.org/report"' in value
 
 
+@pytest.mark.pure
 def test_image_block_uses_the_attachment_id_alt_and_caption():
     calls = []
 
@@ -128,6 +135,7 @@ def test_image_block_uses_the_attachment_id_alt_and_caption():
     assert calls == [("https://old.example/ferry-1024x768.jpg", 81)]
 
 
+@pytest.mark.pure
 def test_gallery_becomes_one_image_block_per_image_and_its_caption_a_paragraph():
     html = (
         '<!-- wp:gallery {"linkTo":"none"} --><figure class="wp-block-gallery has-nested-images">'
@@ -144,6 +152,7 @@ def test_gallery_becomes_one_image_block_per_image_and_its_caption_a_paragraph()
     ]
 
 
+@pytest.mark.pure
 def test_embed_blocks_become_embeds_with_their_caption_after():
     html = (
         '<!-- wp:embed {"url":"https://www.youtube.com/watch?v=abc123","type":"video","providerNameSlug":"youtube"} -->'
@@ -159,6 +168,7 @@ def test_embed_blocks_become_embeds_with_their_caption_after():
     ]
 
 
+@pytest.mark.pure
 def test_code_preformatted_table_html_and_separator_blocks():
     html = (
         '<!-- wp:code --><pre class="wp-block-code"><code>if (a &lt; b) {\n  go();\n}</code></pre><!-- /wp:code -->'
@@ -177,6 +187,7 @@ def test_code_preformatted_table_html_and_separator_blocks():
     ]
 
 
+@pytest.mark.pure
 def test_columns_and_groups_are_flattened_in_reading_order():
     html = (
         '<!-- wp:columns --><div class="wp-block-columns"><!-- wp:column --><div class="wp-block-column">'
@@ -188,6 +199,7 @@ def test_columns_and_groups_are_flattened_in_reading_order():
     assert blocks(html) == [("paragraph", "<p>Left</p>"), ("heading", "Right"), ("paragraph", "<p>Below</p>")]
 
 
+@pytest.mark.pure
 def test_unknown_blocks_keep_their_html_and_dynamic_blocks_leave_a_note():
     html = (
         '<!-- wp:acme/timeline {"year":1901} --><div class="timeline"><p>1901: <b>oil</b> boom</p>'
@@ -205,6 +217,7 @@ def test_unknown_blocks_keep_their_html_and_dynamic_blocks_leave_a_note():
 # --- classic content ---------------------------------------------------------------------
 
 
+@pytest.mark.pure
 def test_classic_blank_lines_make_paragraphs_and_single_newlines_line_breaks():
     html = "First line\nsecond line\n\nNext <strong>paragraph\n\nsplit</strong> inside bold<br />\nafter a break"
     assert blocks(html) == [
@@ -214,6 +227,7 @@ def test_classic_blank_lines_make_paragraphs_and_single_newlines_line_breaks():
     ]
 
 
+@pytest.mark.pure
 def test_classic_inline_html_and_block_elements_are_kept():
     html = (
         "<h2>Section</h2>\nIntro with <b>bold</b> and <i>italic</i>.\n<ul>\n\t<li>one</li>\n\t<li>two</li>\n</ul>\n"
@@ -228,6 +242,7 @@ def test_classic_inline_html_and_block_elements_are_kept():
     ]
 
 
+@pytest.mark.pure
 def test_caption_shortcode_becomes_an_image_with_its_caption():
     html = (
         'Before.\n\n[caption id="attachment_7" align="alignleft" width="300"]<a href="https://old.example/p.jpg">'
@@ -241,12 +256,14 @@ def test_caption_shortcode_becomes_an_image_with_its_caption():
     ]
 
 
+@pytest.mark.pure
 def test_gallery_shortcode_with_ids_becomes_image_blocks_and_without_ids_a_note():
     result = convert('[gallery columns="2" ids="3, 5,9"]\n\n[gallery]', image_for=known_images)
     assert [(b["type"], b["value"]["image"]) for b in result.blocks] == [("image", 103), ("image", 105), ("image", 109)]
     assert "skipped a [gallery] without ids (it showed the post's attached images)" in result.notes
 
 
+@pytest.mark.pure
 def test_embed_shortcode_and_oembed_url_on_its_own_line_become_embeds():
     html = (
         'Watch this:\n[embed width="400"]https://vimeo.com/76979871[/embed]\n'
@@ -262,6 +279,7 @@ def test_embed_shortcode_and_oembed_url_on_its_own_line_become_embeds():
     ]
 
 
+@pytest.mark.pure
 def test_unknown_shortcodes_keep_their_text_and_are_noted():
     result = convert('[note type="tip"]Bring a <b>coat</b>.[/note] [sic] [button url="/x"] [[gallery]]')
     assert [b["value"] for b in result.blocks] == ["<p>Bring a <b>coat</b>. [sic] [gallery]</p>"]
@@ -269,11 +287,13 @@ def test_unknown_shortcodes_keep_their_text_and_are_noted():
     assert 'removed unknown shortcode [button url="/x"]' in result.notes
 
 
+@pytest.mark.pure
 def test_a_stray_bracket_beside_a_shortcode_stays_as_written():
     # WordPress escapes a shortcode only with a bracket on both sides.
     assert [b["value"] for b in convert("[[sic] and [sic]]").blocks] == ["<p>[[sic] and [sic]]</p>"]
 
 
+@pytest.mark.pure
 def test_audio_and_video_shortcodes_become_players_in_html_blocks():
     html = '[audio mp3="https://old.example/a.mp3"]\n\n[video src="https://old.example/v.mp4" poster="https://old.example/p.jpg"]'
     assert blocks(html) == [
@@ -282,6 +302,7 @@ def test_audio_and_video_shortcodes_become_players_in_html_blocks():
     ]
 
 
+@pytest.mark.pure
 def test_a_missing_image_keeps_its_alt_and_caption_as_text_and_is_listed():
     html = (
         '<p>Text <img src="https://old.example/gone.jpg" alt="An empty quay" class="wp-image-8"> more text</p>'
@@ -299,11 +320,13 @@ def test_a_missing_image_keeps_its_alt_and_caption_as_text_and_is_listed():
     assert result.missing_images == ["https://old.example/gone.jpg", "https://old.example/also-gone.jpg"]
 
 
+@pytest.mark.pure
 def test_without_a_callback_every_image_is_missing():
     result = convert('<img src="https://old.example/x.jpg" alt="X">[gallery ids="6"]')
     assert result.missing_images == ["https://old.example/x.jpg", 6]
 
 
+@pytest.mark.pure
 def test_an_image_inside_a_paragraph_splits_it_and_keeps_formatting_around_it():
     html = '<p><strong>Bold <img src="https://old.example/1.jpg" class="wp-image-1" alt="One"> still bold</strong></p>'
     assert blocks(html, image_for=known_images) == [
@@ -313,6 +336,7 @@ def test_an_image_inside_a_paragraph_splits_it_and_keeps_formatting_around_it():
     ]
 
 
+@pytest.mark.pure
 def test_scripts_styles_event_handlers_and_javascript_links_are_removed_text_kept():
     html = (
         '<p onclick="steal()">Hello <a href="javascript:alert(1)">click</a> <a href=" JaVa\tScript:x">'
@@ -330,6 +354,7 @@ def test_scripts_styles_event_handlers_and_javascript_links_are_removed_text_kep
     assert "removed event-handler attribute (×2)" in result.notes
 
 
+@pytest.mark.pure
 def test_a_video_player_iframe_becomes_an_embed():
     html = (
         '<p>Intro</p><iframe width="560" src="https://www.youtube-nocookie.com/embed/M7lc1UVf-VE?rel=0"></iframe>'
@@ -342,6 +367,7 @@ def test_a_video_player_iframe_becomes_an_embed():
     ]
 
 
+@pytest.mark.pure
 def test_an_old_flash_video_object_becomes_an_embed():
     html = (
         '<object width="425"><param name="movie" value="http://www.youtube.com/v/AbCdEf12345&amp;hl=en"></param>'
@@ -351,6 +377,7 @@ def test_an_old_flash_video_object_becomes_an_embed():
     assert blocks(html) == [("embed", "https://www.youtube.com/watch?v=AbCdEf12345")]
 
 
+@pytest.mark.pure
 def test_inline_formatting_rich_text_cannot_hold_keeps_the_paragraph_as_html():
     result = convert("<p>Water is H<sub>2</sub>O; run <code>make &amp;&amp; go</code>.</p>")
     assert [(b["type"], b["value"]) for b in result.blocks] == [
@@ -359,6 +386,7 @@ def test_inline_formatting_rich_text_cannot_hold_keeps_the_paragraph_as_html():
     assert result.notes == ["kept <sub> as HTML", "kept <code> as HTML"]
 
 
+@pytest.mark.pure
 def test_ids_are_unique_and_the_same_on_every_run():
     html = "<p>Same</p><p>Same</p>"
     first, second = convert(html).blocks, convert(html).blocks
@@ -377,11 +405,13 @@ def test_ids_are_unique_and_the_same_on_every_run():
     ],
     ids=["spans", "unclosed divs", "groups", "shortcodes", "lists"],
 )
+@pytest.mark.pure
 def test_absurdly_deep_nesting_keeps_the_text_without_raising(html):
     result = convert(html)
     assert "deep" in " ".join(str(block["value"]) for block in result.blocks)
 
 
+@pytest.mark.pure
 def test_empty_and_garbage_input_give_no_blocks():
     assert convert("") == Conversion()
     assert convert("<p>&nbsp;</p>\n\n<div><br></div><!-- /wp:paragraph -->").blocks == []
@@ -407,6 +437,7 @@ def assert_harmless(html):
             assert not re.sub(r"[\x00-\x20]", "", element.get(name, "")).lower().startswith("javascript:"), html
 
 
+@pytest.mark.pure
 def test_html_block_sanitises_when_cleaned_saved_and_rendered():
     block = SanitisedHTMLBlock()
     for html in (block.clean(HOSTILE), block.get_prep_value(HOSTILE), block.render(HOSTILE), block.to_python(HOSTILE)):
@@ -415,6 +446,7 @@ def test_html_block_sanitises_when_cleaned_saved_and_rendered():
     assert "sanitised" in block.field.help_text
 
 
+@pytest.mark.pure
 def test_html_block_value_set_without_to_python_still_renders_sanitised():
     body = StreamValue(BodyBlock(), [("html", HOSTILE)])
     rendered = body.render_as_block()
@@ -464,7 +496,7 @@ def corpus_posts():
     """``(label, content)`` of every post and page in the three exports, read with lxml."""
     posts = []
     for name in EXPORTS:
-        for item in etree.parse(str(corpora() / name)).iter("item"):
+        for item in etree.parse(str(corpus(name))).iter("item"):
             if item.findtext("{*}post_type") in ("post", "page"):
                 posts.append((f"{name} #{item.findtext('{*}post_id')}", item.findtext(CONTENT) or ""))
     return posts
@@ -513,12 +545,14 @@ def visible_words(content):
     )
 
 
+@pytest.mark.pure
 def test_the_exports_hold_the_posts_and_pages_the_readme_counts():
     labels = [label for label, _ in corpus_posts()]
     assert len([label for label in labels if label.startswith("wp-themeunittestdata")]) == 58 + 21
     assert len([label for label in labels if label.startswith("wp-a11y")]) == 47 + 18
 
 
+@pytest.mark.pure
 def test_every_export_post_converts_and_nothing_unsafe_survives():
     for label, _, result in corpus_conversions():
         for block in result.blocks:
@@ -528,6 +562,7 @@ def test_every_export_post_converts_and_nothing_unsafe_survives():
                 assert SanitisedHTMLBlock().to_python(block["value"]) == block["value"], label
 
 
+@pytest.mark.pure
 def test_no_visible_word_of_an_export_post_is_dropped():
     lost = {}
     for label, content, result in corpus_conversions():
@@ -538,6 +573,7 @@ def test_no_visible_word_of_an_export_post_is_dropped():
     assert lost == {}
 
 
+@pytest.mark.pure
 def test_export_paragraphs_are_rich_text_the_editor_opens_without_losing_words_or_links():
     converter = ContentstateConverter(features=TEXT_FEATURES)
     changed = []

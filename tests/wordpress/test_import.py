@@ -31,8 +31,9 @@ from caspian.pagecache import store
 from caspian.wordpress.importer import import_export
 from caspian.wordpress.models import ImportedObject
 
+from ..corpora import path as corpus
 from ..pagecache.client import WsgiClient
-from .helpers import A11Y_TEST, BLOCK_TEST, THEME_UNIT_TEST, ExportFacts, corpus
+from .helpers import A11Y_TEST, BLOCK_TEST, THEME_UNIT_TEST, ExportFacts
 
 STATUS_OF = {"1": Status.APPROVED, "0": Status.PENDING, "spam": Status.SPAM, "trash": Status.TRASH}
 

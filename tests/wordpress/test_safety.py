@@ -12,7 +12,8 @@ from caspian.wordpress.importer import import_export
 from caspian.wordpress.media import Media
 from caspian.wordpress.wxr import WxrError
 
-from .helpers import THEME_UNIT_TEST, attachment, corpus, export, item, jpeg
+from ..corpora import path as corpus
+from .helpers import THEME_UNIT_TEST, attachment, export, item, jpeg
 from .test_import import table_counts
 from .test_media import stored_files
 

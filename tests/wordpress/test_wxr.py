@@ -22,7 +22,9 @@ from bench.wxr_export import write_export
 from caspian.wordpress import wxr
 from caspian.wordpress.records import Author, Channel, Comment, Item, ItemTerm, Term
 from caspian.wordpress.wxr import WxrError
-from tests.distribution.schemas import corpora
+from tests.corpora import path as corpus
+
+pytestmark = pytest.mark.pure
 
 THEME = "wp-themeunittestdata.wordpress.xml"
 BLOCKS = "wp-64-block-test-data.xml"
@@ -107,7 +109,7 @@ def what_was_read(kinds):
 
 @pytest.mark.parametrize("name", [THEME, BLOCKS, A11Y])
 def test_corpus_reads_as_the_file_holds(name):
-    path = corpora() / name
+    path = corpus(name)
     expected = in_file(path)
     kinds = read_all(path)
     assert len(kinds["Channel"]) == 1
@@ -118,8 +120,8 @@ def test_corpus_reads_as_the_file_holds(name):
 
 def test_theme_unit_test_figures_match_the_corpora_readme():
     """Anchors from corpora/README.md, so a count that is wrong in the test and the reader alike still fails."""
-    expected = in_file(corpora() / THEME)
-    got = what_was_read(read_all(corpora() / THEME))
+    expected = in_file(corpus(THEME))
+    got = what_was_read(read_all(corpus(THEME)))
     assert got["post_types"] == {"post": 58, "page": 21, "attachment": 37, "nav_menu_item": 70}
     assert set(got["statuses"]) == {"publish", "inherit", "future", "draft"}
     assert (got["comments"], got["replies"]) == (33, 10)
@@ -133,7 +135,7 @@ def test_theme_unit_test_figures_match_the_corpora_readme():
 
 
 def test_a11y_export_author_is_read_from_wp_wp_author():
-    kinds = read_all(corpora() / A11Y)
+    kinds = read_all(corpus(A11Y))
     assert kinds["Author"] == [
         Author(login="a11yteam", email="a11yteam@wordpress.org", display_name="Accessibility Tester")
     ]
@@ -142,7 +144,7 @@ def test_a11y_export_author_is_read_from_wp_wp_author():
 
 
 def test_channel_comes_first_and_describes_the_site():
-    stream = wxr.read(corpora() / BLOCKS)
+    stream = wxr.read(corpus(BLOCKS))
     channel = next(stream)
     assert channel == Channel(
         title="Theme test data: Blocks",
@@ -158,7 +160,7 @@ def test_channel_comes_first_and_describes_the_site():
 
 
 def test_special_characters_and_non_latin_text_come_through_intact():
-    items = {item.wp_id: item for item in read_all(corpora() / THEME)["Item"]}
+    items = {item.wp_id: item for item in read_all(corpus(THEME))["Item"]}
     titles = {item.title for item in items.values()}
     # The file writes it with &amp; &#039; &quot; &gt; escapes, outside CDATA.
     assert "Markup: Title With Special Characters ~`!@#$%^&*()-_=+{}[]/\\;:'\"?,.>" in titles
@@ -176,10 +178,10 @@ def test_special_characters_and_non_latin_text_come_through_intact():
 
 
 def test_dates_are_naive_local_and_aware_utc():
-    item = next(item for item in read_all(corpora() / THEME)["Item"] if item.post_type == "post")
+    item = next(item for item in read_all(corpus(THEME))["Item"] if item.post_type == "post")
     assert item.date.tzinfo is None
     assert item.date_gmt.tzinfo is UTC
-    comment = next(c for i in read_all(corpora() / THEME)["Item"] for c in i.comments)
+    comment = next(c for i in read_all(corpus(THEME))["Item"] for c in i.comments)
     assert comment.date.tzinfo is None and comment.date_gmt.tzinfo is UTC
 
 
@@ -191,15 +193,15 @@ def test_dates_are_naive_local_and_aware_utc():
     ],
 )
 def test_http_and_https_namespaces_read_the_same(tmp_path, name, old, new):
-    data = (corpora() / name).read_bytes()
+    data = corpus(name).read_bytes()
     assert data.count(old) == 2  # the wp and excerpt namespace declarations
     other = tmp_path / name
     other.write_bytes(data.replace(old, new))
-    assert read_all(other) == read_all(corpora() / name)
+    assert read_all(other) == read_all(corpus(name))
 
 
 def test_a_file_object_reads_as_its_path_and_stays_open():
-    path = corpora() / BLOCKS
+    path = corpus(BLOCKS)
     with open(path, "rb") as file:
         from_file = read_all(file)
         assert not file.closed
@@ -207,7 +209,7 @@ def test_a_file_object_reads_as_its_path_and_stays_open():
 
 
 def test_progress_reports_bytes_read_and_the_total(tmp_path):
-    path = corpora() / THEME
+    path = corpus(THEME)
     calls = []
     read_all(path, progress=lambda done, total: calls.append((done, total)))
     size = path.stat().st_size
@@ -606,7 +608,7 @@ def test_an_html_page_is_not_an_export(tmp_path):
 
 
 def test_a_file_cut_short_is_reported_with_its_last_line(tmp_path):
-    data = (corpora() / THEME).read_bytes()
+    data = corpus(THEME).read_bytes()
     half = data[: len(data) // 2]
     path = tmp_path / "export.xml"
     path.write_bytes(half)
@@ -624,7 +626,7 @@ def test_a_file_cut_short_is_reported_with_its_last_line(tmp_path):
 
 
 def test_malformed_xml_names_the_line_and_column(tmp_path):
-    data = (corpora() / THEME).read_bytes()
+    data = corpus(THEME).read_bytes()
     at = data.index(b"</wp:post_name>", len(data) // 3)
     path = tmp_path / "export.xml"
     path.write_bytes(data[:at] + b"</wp:post_nam>" + data[at + len(b"</wp:post_name>") :])
