@@ -6,6 +6,7 @@ its weather provider. It is built once for this package of tests.
 """
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -35,6 +36,17 @@ PAGES = {
 # rounds every half second (not 30 s), and a comment form may be sent one
 # second after it was shown (not three) without being taken for a bot's.
 QUICK_SETTINGS = {"CASPIAN_SCHEDULER_SECONDS": "0.5", "COMMENTS_MIN_SECONDS": "1"}
+
+# Headless as root, and nothing that reaches beyond 127.0.0.1 (the machines have no other network).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def free_port():
@@ -126,3 +138,16 @@ def page_urls(demo_site):
     home = BeautifulSoup(requests.get(demo_site.url + "/", timeout=30).text, "html.parser")
     article = home.select_one(".lead-story__headline a")["href"]
     return {name: demo_site.url + (path or article) for name, path in PAGES.items()}
+
+
+@pytest.fixture(scope="package")
+def browser():
+    """Headless Chromium (Debian's package), one for all the browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    assert executable, "install Debian's chromium package (make test does)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

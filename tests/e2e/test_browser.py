@@ -2,7 +2,6 @@
 
 import json
 import re
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -14,30 +13,9 @@ from .conftest import CASPIAN, QUICK_SETTINGS
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # COMMENTS_MIN_SECONDS of the served demo, and a little: a form sent sooner is refused as a bot's.
 MIN_SECONDS = int(QUICK_SETTINGS["COMMENTS_MIN_SECONDS"]) + 0.2
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium")
-    assert executable, "install Debian's chromium package (make test does)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_a_reader_opens_the_front_page_and_an_article(browser, demo_site):

@@ -1,7 +1,6 @@
 """Headless Chromium on the served demo: a reader keeps a live blog open and a new entry appears without reloading."""
 
 import json
-import shutil
 import subprocess
 import time
 
@@ -10,7 +9,7 @@ import pytest
 from caspian.newsroom.models.liveblogs import POLL_SECONDS
 
 from .conftest import CASPIAN
-from .test_browser import AXE, CHROMIUM_ARGS, WCAG_TAGS
+from .test_browser import AXE, WCAG_TAGS
 
 pytestmark = pytest.mark.browser
 
@@ -46,18 +45,6 @@ blog.save_revision().publish()
 """
 
 TEARDOWN = "from caspian.newsroom.models import LiveBlogPage; LiveBlogPage.objects.filter(pk={id}).delete()"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium")
-    assert executable, "install Debian's chromium package (make test does)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def run_in_demo(demo_site, code):

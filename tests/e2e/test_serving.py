@@ -4,6 +4,7 @@ import signal
 import subprocess
 import threading
 import time
+from pathlib import Path
 
 import requests
 
@@ -44,6 +45,19 @@ def test_an_edit_published_by_another_process_shows_at_once(demo_site):
         assert marker in response.text
 
 
+def worker_processes(server):
+    """The process ids of ``server``'s children (granian's workers), from /proc."""
+    children = Path(f"/proc/{server.pid}/task").glob("*/children")
+    return {int(pid) for path in children for pid in path.read_text().split()}
+
+
+def wait_until(condition, what, seconds=120):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {seconds} s: {what}"
+        time.sleep(0.05)
+
+
 def test_reload_replaces_workers_while_the_site_keeps_answering(demo_site):
     statuses = []
     stop = threading.Event()
@@ -55,17 +69,25 @@ def test_reload_replaces_workers_while_the_site_keeps_answering(demo_site):
             except requests.RequestException as error:  # a connection reset by a retiring worker
                 statuses.append(type(error).__name__)
 
+    def replaced(workers):
+        return len(workers) == 2 and not workers & old_workers
+
     reader = threading.Thread(target=keep_reading)
+    old_workers = worker_processes(demo_site.server)
+    assert len(old_workers) == 2, old_workers
     reader.start()
     try:
-        time.sleep(0.5)
+        wait_until(lambda: len(statuses) > 10, "the site answered before the reload")
         demo_site.server.send_signal(signal.SIGHUP)
-        time.sleep(8)  # new workers start (Django loads) while the old ones serve
+        # New workers start (Django loads) while the old ones serve, one by one.
+        wait_until(lambda: replaced(worker_processes(demo_site.server)), "two new workers in place of the old")
+        answered = len(statuses)
+        wait_until(lambda: len(statuses) > answered + 10, "the new workers answered")
     finally:
         stop.set()
         reader.join(timeout=60)
     assert demo_site.server.poll() is None, "the server stopped instead of reloading"
-    assert len(statuses) > 20
+    assert replaced(worker_processes(demo_site.server))
     # granian may reset a connection queued on a worker as it retires (seen
     # on PostgreSQL runs); the site itself never stops answering.
     assert statuses.count(200) >= 0.9 * len(statuses), statuses
