@@ -9,10 +9,13 @@ first of these folders that holds it with the pinned digest:
    missing ones from their public upstream address (``python -m tests.corpora``).
 
 When none has it (offline, say), the tests that need it are skipped with
-one line naming the file and how to get it: never an error.
+one line naming the file and how to get it: never an error, except where
+``CASPIAN_REQUIRE_CORPORA`` is set (CI, which has them all: there a skip
+would hide the coverage lost).
 """
 
 import hashlib
+import http.client
 import os
 import sys
 import unittest
@@ -26,7 +29,8 @@ FETCHED = REPOSITORY / ".cache" / "corpora"
 RAW = "https://raw.githubusercontent.com"
 FETCH_SECONDS = 20
 
-# name: (upstream address, SHA-256). The commits and licences are in ../shared/corpora/README.md.
+# name: (upstream address, SHA-256). Each address names the repository, the commit and the path;
+# tests/README.md gives the licences.
 FILES = {
     "wp-themeunittestdata.wordpress.xml": (
         f"{RAW}/WordPress/theme-test-data/b47acf980696897936265182cb684dca648476c7/themeunittestdata.wordpress.xml",
@@ -69,26 +73,32 @@ def folders():
 @cache
 def find(name):
     """The path of ``name`` with its pinned digest, or ``None``."""
-    digest = FILES[name][1]
-    for folder in folders():
-        candidate = folder / name
-        if candidate.is_file() and hashlib.sha256(candidate.read_bytes()).hexdigest() == digest:
+    for candidate in candidates(name):
+        if hashlib.sha256(candidate.read_bytes()).hexdigest() == FILES[name][1]:
             return candidate
     return None
+
+
+def candidates(name):
+    return [folder / name for folder in folders() if (folder / name).is_file()]
 
 
 def path(name):
     """The path of ``name``; skips the calling test (class or function) when it is missing.
 
     Raises ``unittest.SkipTest``, which pytest and Django's test classes
-    both treat as a skip, from ``setUpClass`` or ``setUpTestData`` too.
+    both treat as a skip, from ``setUpClass`` or ``setUpTestData`` too; or,
+    with ``CASPIAN_REQUIRE_CORPORA`` set, ``FileNotFoundError``.
     """
     found = find(name)
-    if found is None:
-        raise unittest.SkipTest(
-            f"{name} is missing: run `make test` online to fetch it, or set CASPIAN_CORPORA to a folder that has it"
-        )
-    return found
+    if found is not None:
+        return found
+    wrong = ", ".join(str(candidate) for candidate in candidates(name))
+    problem = f"{wrong} is not the pinned file (its SHA-256 differs)" if wrong else f"{name} is missing"
+    reason = f"{problem}: run `make test` online to fetch it, or set CASPIAN_CORPORA to a folder that has it"
+    if os.environ.get("CASPIAN_REQUIRE_CORPORA"):
+        raise FileNotFoundError(reason)
+    raise unittest.SkipTest(reason)
 
 
 def fetch_missing(out=sys.stdout):
@@ -111,7 +121,7 @@ def fetch_missing(out=sys.stdout):
             print(f"Test corpus {name}: not fetched ({error}); the tests that read it will be skipped.", file=out)
             missing.append(name)
             continue
-        except OSError as error:
+        except (OSError, http.client.HTTPException) as error:
             offline = error
             print(f"Test corpus {name}: not fetched ({error}); the tests that read it will be skipped.", file=out)
             missing.append(name)

@@ -29,13 +29,7 @@ comment at once (the queue in pages of 50, a size no setting changes). A
 comment's admin page and its "Mark as spam" page show one comment each, and
 no admin page shows their parts (the name in the title and header, the
 fields, the text) for several comments, so they are requested once per
-comment; their checks walk the parsed page instead of running CSS selectors
-over it. The coverage is the same: every payload is still checked in every
-place above, with each parser, against the same allow-lists and the same
-pages showing nothing hostile. The hand-filled ``parent``, once a separate
-post of the attribute breakouts on another article, rides on each payload's
-first post, so every payload is now checked in it and on a refused post's
-page (before, only those the form refused for their own fields).
+comment.
 
 On a page, what the commenter typed must come out as text: inside the
 comments section (or the admin content) only the elements and attributes

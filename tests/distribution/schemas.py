@@ -1,7 +1,9 @@
 """The sitemap XSDs from the test corpora (third-party files, used where they are, never copied).
 
-Each schema skips the calling test class when its files are missing (see tests/corpora.py).
+Each is read once per process; it skips the calling test when its files are missing (see tests/corpora.py).
 """
+
+from functools import cache
 
 from lxml import etree
 
@@ -12,6 +14,7 @@ NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
 IMAGE = "http://www.google.com/schemas/sitemap-image/1.1"
 
 
+@cache
 def urlset_schema():
     """``<urlset>`` with the news and image extensions, through a wrapper that imports them (see corpora/README.md)."""
     imports = "".join(
@@ -26,6 +29,7 @@ def urlset_schema():
     return etree.XMLSchema(etree.fromstring(wrapper.encode()))
 
 
+@cache
 def index_schema():
     return etree.XMLSchema(etree.parse(str(corpora.path("sitemaps.org-siteindex.xsd"))))
 

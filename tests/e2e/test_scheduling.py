@@ -27,7 +27,7 @@ revision.save(update_fields=["content", "approved_go_live_at"])
 print(article.url)
 """
 
-# The e2e site's scheduler wakes every half second (see conftest.py), so the
+# The e2e site's scheduler wakes every second (see conftest.py), so the
 # edit is live within a second or two; this allows for a slow machine.
 PATIENCE_SECONDS = 90
 

@@ -5,6 +5,7 @@ project takes seconds to start; the plugins need neither.
 """
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -28,3 +29,12 @@ def run_session(folder, tests, *options):
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(folder), *options]
     done = subprocess.run([*command, "test_inner.py"], env=env, cwd=folder, capture_output=True, text=True, timeout=120)
     return done.stdout + done.stderr
+
+
+def outcomes(output):
+    """``{"passed": 1, "errors": 1, ...}`` from the summary line of a session's output (warnings left out)."""
+    summary = output.strip().splitlines()[-1]
+    found = {kind: int(count) for count, kind in re.findall(r"(\d+) (passed|failed|skipped|errors?)", summary)}
+    if "error" in found:
+        found["errors"] = found.pop("error")
+    return found

@@ -8,17 +8,18 @@ date wording, settings and command-line parsing) would only repeat itself,
 so it is marked ``pure`` and left out of the PostgreSQL run.
 
 The mark is checked, not trusted: a ``pure`` test that asks for the
-database is a collection error, and one that touches the cache fails.
+database fails before it runs, and one that touches the cache fails.
 """
 
 import pytest
 from django.conf import settings
 from django.core.cache.backends.base import BaseCache
-from django.test import TransactionTestCase, override_settings
+from django.test import override_settings
+
+from .scheduling import flushes_the_database, in_a_transaction
 
 MARK = "pure"
 REFUSAL = f"a test marked {MARK} used the cache: take the mark off so it runs on Redis too."
-DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
 
 
 def pytest_configure(config):
@@ -39,20 +40,24 @@ def pytest_report_header(config):
     return None
 
 
+_misused = set()  # node ids of tests marked pure that ask for the database
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    for item in filter(is_pure, items):
-        cls = getattr(item, "cls", None)
-        if (
-            (cls is not None and issubclass(cls, TransactionTestCase))
-            or item.get_closest_marker("django_db")
-            or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
-        ):
-            raise pytest.UsageError(f"{item.nodeid} is marked {MARK} but uses the database: take the mark off.")
-    if on_postgresql():
-        left_out = [item for item in items if is_pure(item)]
-        items[:] = [item for item in items if not is_pure(item)]
+    _misused.update(
+        item.nodeid for item in items if is_pure(item) and (in_a_transaction(item) or flushes_the_database(item))
+    )
+    if on_postgresql():  # the misused stay, to fail here too
+        left_out = [item for item in items if is_pure(item) and item.nodeid not in _misused]
+        items[:] = [item for item in items if not is_pure(item) or item.nodeid in _misused]
         config.hook.pytest_deselected(items=left_out)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    if item.nodeid in _misused:
+        pytest.fail(f"marked {MARK} but uses the database: take the mark off.", pytrace=False)
 
 
 class NoCache(BaseCache):

@@ -9,24 +9,35 @@ original through an identical filter is reused. A lost or unreadable
 original still fails as before: Wagtail reads the file before the filter runs.
 """
 
+import functools
 import hashlib
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from wagtail.images.models import Filter
 
-_encoded = {}  # (digest of the original, filter spec, focal point key): (willow image class, bytes)
+_encoded = {}  # (digest of the original, filter spec, focal point key, settings): (willow image class, bytes)
+# The settings Wagtail's encoding reads: a test that overrides one gets an encoding of its own.
+ENCODING_SETTINGS = (
+    "WAGTAILIMAGES_JPEG_QUALITY",
+    "WAGTAILIMAGES_WEBP_QUALITY",
+    "WAGTAILIMAGES_AVIF_QUALITY",
+    "WAGTAILIMAGES_FORMAT_CONVERSIONS",
+)
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _renditions_encoded_once():
     run = Filter.run
 
+    @functools.wraps(run)  # run_once.__wrapped__ is Wagtail's own
     def run_once(self, image, output, source=None):
         original = getattr(source, "file", None)  # the bytes Wagtail read for several renditions at once
         if not isinstance(original, BytesIO):  # a single rendition, read from storage by the filter: rare
             return run(self, image, output, source=source)
-        key = (hashlib.sha256(original.getbuffer()).digest(), self.spec, self.get_cache_key(image))
+        encoding = repr([getattr(settings, name, None) for name in ENCODING_SETTINGS])
+        key = (hashlib.sha256(original.getbuffer()).digest(), self.spec, self.get_cache_key(image), encoding)
         found = _encoded.get(key)  # (Wagtail encodes in threads: at worst two encode the same once)
         if found is None:
             made = run(self, image, output, source=source)

@@ -70,8 +70,9 @@ def publish_scheduled():
     live pages (and snippets) whose expiry time has passed, then publishes
     the revisions approved to go live by now. Their ``page_published`` and
     ``page_unpublished`` signals invalidate the page cache as an editor's
-    publish does. Called every 30 s by the scheduler in
-    :mod:`caspian.background`; queueing it works too.
+    publish does. Called every round of the scheduler in
+    :mod:`caspian.background` (``CASPIAN_SCHEDULER_SECONDS``); queueing it
+    works too.
 
     The pass is one transaction, so a worker stopped halfway leaves nothing
     half done. An item Wagtail cannot publish (say its slug now clashes
