@@ -37,6 +37,30 @@ class SecurityHeaderTests(NewsroomTestCase):
         self.assertEqual(response["X-Frame-Options"], "DENY")
         self.assertIn("csrfmiddlewaretoken", response.content.decode())
 
+    def test_the_admins_preview_panel_may_frame_a_reader_page_and_nothing_else_may(self):
+        from django.contrib.auth.models import User
+
+        from .newsroom.scenario import html
+        from .newsroom.test_roles import form_fields
+
+        self.client.force_login(User.objects.create_superuser("editor", "editor@caspian.example", "not-used"))
+        edit = self.client.get(reverse("wagtailadmin_pages:edit", args=[self.articles[0].pk]))
+        preview = reverse("wagtailadmin_pages:preview_on_edit", args=[self.articles[0].pk])
+        # As the panel does: the form as it stands, then the page made from it.
+        self.assertEqual(
+            self.client.post(preview, form_fields(html(edit).select_one("#page-edit-form"))).json()["is_valid"], True
+        )
+        response = self.client.get(preview, {"in_preview_panel": "true"})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.articles[0].title, response.content.decode())
+        directives = dict(d.strip().split(" ", 1) for d in response["Content-Security-Policy"].split(";"))
+        self.assertEqual(directives["frame-ancestors"], "'self'")
+        self.assertEqual(directives["script-src"], "'self'")  # the rest of the policy as readers get it
+        self.assertEqual(directives["object-src"], "'none'")
+        self.assertEqual(response["X-Frame-Options"], "SAMEORIGIN")
+        reader = self.client.get(self.articles[0].url)
+        self.assertIn("frame-ancestors 'none'", reader["Content-Security-Policy"])
+
     def test_admin_login_rejects_a_post_without_csrf_token(self):
         from django.test import Client
 

@@ -8,7 +8,8 @@ class ContentSecurityPolicyMiddleware:
 
     The policy allows no inline script at all. The Wagtail admin ships its
     own inline scripts and is left to its own defences (login, CSRF,
-    frame denial).
+    frame denial). A reader page rendered as the admin's preview keeps the
+    policy, except that the admin may frame it.
     """
 
     def __init__(self, get_response):
@@ -17,5 +18,15 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if not request.path_info.startswith(settings.ADMIN_URL_PREFIX):
-            response.headers.setdefault("Content-Security-Policy", settings.CASPIAN_CSP)
+            policy = settings.CASPIAN_CSP
+            # Set by Wagtail while the preview passes through the middleware, under the page's own path.
+            if getattr(request, "is_preview", False):
+                policy = framed_by_this_site(policy)
+            response.headers.setdefault("Content-Security-Policy", policy)
         return response
+
+
+def framed_by_this_site(policy):
+    """``policy`` with ``frame-ancestors 'self'``: pages of this site (the admin's preview panel) may frame it."""
+    directives = [d.strip() for d in policy.split(";") if d.strip() and d.split()[0] != "frame-ancestors"]
+    return "; ".join([*directives, "frame-ancestors 'self'"])

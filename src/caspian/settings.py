@@ -338,6 +338,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILREDIRECTS_AUTO_CREATE = True
 WAGTAILEMBEDS_RESPONSIVE_HTML = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No staff avatars from Gravatar: the admin would send a hash of each
+# member of staff's email address to a third party on every page.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Caspian ---------------------------------------------------------------------

@@ -102,15 +102,6 @@ class LeadImageTests(NewsroomTestCase):
         self.assertIn("Photo: Leyla Aliyeva", caption)
         self.assertNotIn(article.lead_image.credit, caption)
 
-    def test_lead_image_needs_alt_text(self):
-        from django.core.exceptions import ValidationError
-
-        article = self.articles[0]
-        article.lead_image_alt = " "
-        with self.assertRaises(ValidationError) as raised:
-            article.full_clean()
-        self.assertIn("lead_image_alt", raised.exception.message_dict)
-
 
 class BodyTests(NewsroomTestCase):
     def test_every_body_block_renders(self):

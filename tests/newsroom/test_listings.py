@@ -1,5 +1,7 @@
 """Section, year, author, tag, about and authors pages."""
 
+from unittest import mock
+
 from caspian.newsroom.factories import ArticlePageFactory
 from caspian.newsroom.models import ArticlePage
 from caspian.newsroom.pagination import LISTING_PAGE_SIZE
@@ -139,3 +141,18 @@ class FrontPageLeadTests(NewsroomTestCase):
         PageViewRestriction.objects.all().delete()
         self.articles[3].unpublish()
         self.assertEqual(self.lead(), self.articles[0].title)
+
+    def test_without_a_choice_the_newest_story_with_a_lead_image_leads(self):
+        brief = ArticlePageFactory(section=self.caucasus, authors=[self.author], title="Brief: ferry times change")
+        self.assertIsNone(brief.lead_image)
+        self.assertEqual(self.lead(), self.articles[0].title)  # the brief is newer, but has no image
+        cards = html(self.get("/")).select(".front__latest .card")
+        [brief_card] = [card for card in cards if card.select_one(".card__title").get_text(strip=True) == brief.title]
+        self.assertIn("card--text", brief_card["class"])  # laid out without an image slot
+        self.assertIsNone(brief_card.select_one(".card__image"))
+        # Only the oldest has one, further back than the latest block reads: found all the same.
+        ArticlePage.objects.exclude(pk=self.articles[5].pk).update(lead_image=None)
+        with mock.patch("caspian.newsroom.listings.FRONT_PAGE_LATEST_COUNT", 2):
+            self.assertEqual(self.lead(), self.articles[5].title)
+        ArticlePage.objects.update(lead_image=None)
+        self.assertEqual(self.lead(), brief.title)  # no story has one: the newest

@@ -3,8 +3,11 @@
 import json
 from datetime import timedelta
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup
+from django.conf import settings
+from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +15,7 @@ from wagtail.models import WorkflowState
 
 from caspian.newsroom.models import ArticlePage
 
-from .scenario import html
+from .scenario import TIME_ZONE, html
 from .test_roles import RolesTestCase, buttons, edit_url, form_fields, paragraphs
 
 
@@ -24,7 +27,7 @@ def body_text(page):
 
 def admin_time(moment):
     """A time as typed into the admin's date and time fields (the publication's clock)."""
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    return timezone.localtime(moment, ZoneInfo(TIME_ZONE)).strftime("%Y-%m-%d %H:%M")
 
 
 class ReviewTestCase(RolesTestCase):
@@ -63,11 +66,28 @@ class EditorialReviewTests(ReviewTestCase):
         self.assertIn("Batumi port expansion", elif_.get(reverse("wagtailadmin_home")).content.decode())
         self.assertEqual([b for b in buttons(cora.get(edit_url(article))) if "Approve" in b], [])
 
-        # The editor sends it back with a comment, which the contributor reads in the editor.
-        self.review(elif_, article, "Request changes", comment="Who says so? Name the source for the figure.")
+        # The editor sends it back with a comment: the contributor gets an email, and reads it
+        # at the top of the story when they open it.
+        mail.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.review(elif_, article, "Request changes", comment="Who says so? Name the source for the figure.")
         state.refresh_from_db()
         self.assertEqual(state.status, WorkflowState.STATUS_NEEDS_CHANGES)
-        self.assertIn("Name the source for the figure.", cora.get(edit_url(article)).content.decode())
+        [email] = mail.outbox
+        self.assertEqual(
+            (email.to, email.subject), (["cora@newsroom.example"], 'Changes requested: "Batumi port expansion"')
+        )
+        self.assertIn('Elif asked for changes to "Batumi port expansion" before it is published.', email.body)
+        self.assertIn("\nWho says so? Name the source for the figure.\n", email.body)
+        self.assertIn(
+            f"Make the changes and submit it again: {settings.WAGTAILADMIN_BASE_URL}{edit_url(article)}", email.body
+        )
+        [notice] = html(cora.get(edit_url(article))).select(".messages li")
+        self.assertRegex(
+            notice.get_text(" ", strip=True),
+            r"^Changes requested by Elif \(\d+ \w{3}, \d\d:\d\d\): “Who says so\? Name the source for the figure\.” "
+            r"Make them, then submit again\.$",
+        )
 
         # Revised and resubmitted: the same review resumes.
         revised = "The port will double in size, its director said."

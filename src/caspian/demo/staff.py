@@ -11,6 +11,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from ..newsroom.models import AuthorPage
+
+STAFF_EMAIL_DOMAIN = "caspian-times.example"
+
+# The writers' logins belong to two of the demo's journalists: their new
+# articles start with that byline.
+STAFF_AUTHORS = {"contributor": "elvin-mammadli", "reporter": "nino-kapanadze"}
+
 # username: the group it belongs to
 STAFF = {
     "contributor": "Contributor",
@@ -35,8 +43,14 @@ def ensure_staff():
             continue
         password = secrets.token_urlsafe(12)
         user = User.objects.create_user(
-            username=username, password=password, first_name="Demo", last_name=group_name.lower()
+            username=username,
+            email=f"{username}@{STAFF_EMAIL_DOMAIN}",  # for the review workflow's emails (the console, in the demo)
+            password=password,
+            first_name="Demo",
+            last_name=group_name.lower(),
         )
         user.groups.add(Group.objects.get(name=group_name))
+        if username in STAFF_AUTHORS:
+            AuthorPage.objects.filter(slug=STAFF_AUTHORS[username], user=None).update(user=user)
         created.append((username, group_name, password))
     return created

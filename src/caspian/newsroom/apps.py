@@ -7,7 +7,8 @@ class NewsroomConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import images, jobs, signals  # noqa: F401 (jobs registers the scheduled jobs)
+        from . import admin_time, images, jobs, signals  # noqa: F401 (jobs registers the scheduled jobs)
 
         signals.connect()
+        admin_time.connect()
         images.use_fast_avif_encoding()

@@ -60,11 +60,14 @@ def article_page(article, request):
 def front_page(home, request):
     """Context for the front page: lead story, Must read, Latest and a block per section."""
     articles, site = site_articles(request)
-    # The editors' lead story while it is public, else the newest article.
+    # The editors' lead story while it is public, else the newest article with a lead image (a brief
+    # without one would leave the top of the page bare), else the newest.
     lead = articles.filter(pk=home.lead_story_id).for_teaser().first() if home.lead_story_id else None
     latest = list(articles.newest_first().for_teaser().with_bylines()[: FRONT_PAGE_LATEST_COUNT + 1])
     if lead is None and latest:
-        lead = latest[0]
+        lead = next((a for a in latest if a.lead_image_id), None)
+        if lead is None:  # none of the newest has one: look further back, once
+            lead = articles.exclude(lead_image=None).newest_first().for_teaser().first() or latest[0]
     latest = [a for a in latest if a.pk != getattr(lead, "pk", None)][:FRONT_PAGE_LATEST_COUNT]
 
     sections = list(SectionPage.objects.child_of(home).live().order_by("path"))

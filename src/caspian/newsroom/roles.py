@@ -14,6 +14,10 @@ after publication, and their changes still go through review.
 from django.contrib import messages
 from django.contrib.auth.models import Permission
 from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.formats import date_format
+from wagtail.admin.utils import get_user_display_name
+from wagtail.models import TaskState, WorkflowState
 
 EDIT_OWN_PUBLISHED = "newsroom.edit_own_published_page"
 ROLES = ["Contributor", "Reporter", "Editor", "Moderator", "Administrator"]
@@ -48,6 +52,33 @@ def keep_contributors_to_drafts(request, page):
         "ask an editor to change it.",
     )
     return redirect("wagtailadmin_explore", page.get_parent().pk)
+
+
+def show_change_request(request, page):
+    """``before_edit_page`` hook: open a story sent back for changes with the editor's request at the top.
+
+    Wagtail keeps it under Status › View details, where writers did not find
+    it. Shown when the page is opened, not again after each save.
+    """
+    if request.method != "GET":
+        return None
+    state = page.current_workflow_state
+    if state is None or state.status != WorkflowState.STATUS_NEEDS_CHANGES:
+        return None
+    request_ = (
+        TaskState.objects.filter(workflow_state=state, status=TaskState.STATUS_REJECTED)
+        .select_related("finished_by")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if request_ is None:
+        return None
+    when = date_format(timezone.localtime(request_.finished_at), "j M, H:i")
+    who = get_user_display_name(request_.finished_by) if request_.finished_by else "An editor"
+    comment = request_.get_comment().strip()
+    wanted = f": “{comment}”" if comment else "."
+    messages.warning(request, f"Changes requested by {who} ({when}){wanted} Make them, then submit again.")
+    return None
 
 
 def role_permissions():

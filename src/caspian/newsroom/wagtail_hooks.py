@@ -26,6 +26,7 @@ def _add_article_button(page, user, *args, **kwargs):
 
 
 hooks.register("before_edit_page", roles.keep_contributors_to_drafts)
+hooks.register("before_edit_page", roles.show_change_request)
 hooks.register("register_permissions", roles.role_permissions)
 hooks.register("register_page_header_buttons", _add_article_button)
 hooks.register("register_page_listing_buttons", _add_article_button)

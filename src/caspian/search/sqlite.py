@@ -45,19 +45,32 @@ class RankedOnceQueryCompiler(SQLiteSearchQueryCompiler):
 
 
 class RankedOnceResults(SQLiteSearchResults):
-    def get_queryset(self):
+    def ranked_ids(self):
+        """The compiler's :meth:`~RankedOnceQueryCompiler.ranked_ids`; ``None`` for Wagtail's own path.
+
+        The admin's autocomplete (as-you-type searches of pages, images and
+        choosers) comes through here with the backend's autocomplete
+        compiler, which keeps Wagtail's ranking.
+        """
         compiler = self.query_compiler
-        if self._score_field is not None:
-            return super().get_queryset()
-        ids = compiler.ranked_ids(compiler.get_config(self.backend))
+        if self._score_field is not None or not isinstance(compiler, RankedOnceQueryCompiler):
+            return None
+        return compiler.ranked_ids(compiler.get_config(self.backend))
+
+    def get_queryset(self):
+        ids = self.ranked_ids()
         if ids is None:
             return super().get_queryset()
         shown = ids[self.start : self.stop]
         order = Case(*(When(pk=pk, then=Value(rank)) for rank, pk in enumerate(shown)), output_field=IntegerField())
-        return compiler.queryset.filter(pk__in=shown).order_by(order) if shown else compiler.queryset.none()
+        return (
+            self.query_compiler.queryset.filter(pk__in=shown).order_by(order)
+            if shown
+            else self.query_compiler.queryset.none()
+        )
 
     def _do_count(self):
-        ids = self.query_compiler.ranked_ids(self.query_compiler.get_config(self.backend))
+        ids = self.ranked_ids()
         return super()._do_count() if ids is None else len(ids[self.start : self.stop])
 
 

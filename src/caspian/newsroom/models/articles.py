@@ -1,17 +1,17 @@
 """The article: the unit of journalism, with its bylines, tags, picks and update log."""
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
+from ..admin_forms import ArticlePageForm
 from ..blocks import BodyBlock
 from ..corrections import CorrectionQuerySet
 from ..querysets import ArticlePageQuerySet
@@ -79,10 +79,22 @@ class ArticlePage(ViewRestrictionShortcutMixin, Page):
     # Nor has it been corrected.
     exclude_fields_in_copy = ["updated_at", "update_note", "comment_count", "corrections"]
 
+    base_form_class = ArticlePageForm
     content_panels = [
-        FieldPanel("title", heading="Headline"),
+        TitleFieldPanel(
+            "title",
+            heading="Headline",
+            help_text="As readers see it on the article and in lists.",
+            placeholder=False,
+        ),
+        FieldPanel(
+            "slug",
+            heading="Web address",
+            help_text="The end of the article's address. Filled in from the headline until the story is published; "
+            "change it if you like.",
+        ),
         FieldPanel("standfirst"),
-        InlinePanel("bylines", label="Byline", heading="Bylines", min_num=1),
+        InlinePanel("bylines", label="Byline", heading="Bylines"),  # needed to publish (ArticlePageForm)
         FieldPanel("dateline"),
         MultiFieldPanel(
             [
@@ -111,6 +123,24 @@ class ArticlePage(ViewRestrictionShortcutMixin, Page):
             "Shown at the top of the article and on the corrections page once published.",
         ),
     ]
+    promote_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel(
+                    "seo_title",
+                    heading="Short headline",
+                    help_text="For search results and social cards, which cut a headline after about 70 "
+                    "characters. Leave empty to use the headline.",
+                ),
+                FieldPanel(
+                    "search_description",
+                    heading="Summary for search and social",
+                    help_text="Leave empty to use the standfirst.",
+                ),
+            ],
+            heading="Search engines and social media",
+        ),
+    ]
     settings_panels = [*Page.settings_panels, FieldPanel("comments_open")]
     search_fields = [
         *Page.search_fields,
@@ -126,11 +156,6 @@ class ArticlePage(ViewRestrictionShortcutMixin, Page):
 
     class Meta:
         verbose_name = "article"
-
-    def clean(self):
-        super().clean()
-        if self.lead_image_id and not self.lead_image_alt.strip():
-            raise ValidationError({"lead_image_alt": "Describe the lead image for readers who cannot see it."})
 
     def save(self, *args, **kwargs):
         if self.path:

@@ -1,7 +1,8 @@
 """Authors: a profile page per journalist, listing their articles."""
 
+from django.conf import settings
 from django.db import models
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, TitleFieldPanel
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -37,13 +38,23 @@ class AuthorPage(ViewRestrictionShortcutMixin, Page):
     photo = models.ForeignKey("newsroom.NewsImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     bio = models.TextField(max_length=600, blank=True, help_text="A short biography, shown under their articles.")
     website = models.URLField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="staff account",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_page",
+        help_text="The author's own sign-in to the admin: new articles they start carry this byline.",
+    )
 
     content_panels = [
-        FieldPanel("title", heading="Name"),
+        TitleFieldPanel("title", heading="Name", help_text="As it appears in bylines.", placeholder=False),
         FieldPanel("role"),
         FieldPanel("photo"),
         FieldPanel("bio"),
         FieldPanel("website"),
+        FieldPanel("user"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("bio"), index.SearchField("role")]
     parent_page_types = ["newsroom.AuthorIndexPage"]

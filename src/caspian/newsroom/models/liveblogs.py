@@ -46,9 +46,9 @@ class LiveBlogPage(RoutablePageMixin, ArticlePage):
     closed_at = models.DateTimeField(null=True, editable=False, help_text="When coverage was closed.")
 
     content_panels = [
-        *ArticlePage.content_panels[:1],
+        *ArticlePage.content_panels[:2],  # headline and web address
         FieldPanel("is_open"),
-        *ArticlePage.content_panels[1:],
+        *ArticlePage.content_panels[2:],
         InlinePanel("entries", label="Entry", heading="Entries (newest first on the page)"),
     ]
     parent_page_types = ["newsroom.ArchiveYearPage"]

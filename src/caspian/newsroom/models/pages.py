@@ -88,7 +88,8 @@ class HomePage(ViewRestrictionShortcutMixin, Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The story at the top of the front page. Leave empty to lead with the newest article.",
+        help_text="The story at the top of the front page. Leave empty to lead with the newest article "
+        "that has a lead image.",
     )
 
     content_panels = [

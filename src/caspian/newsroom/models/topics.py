@@ -2,7 +2,7 @@
 
 from django.db import models
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, TitleFieldPanel
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
@@ -25,7 +25,7 @@ class TopicPage(ViewRestrictionShortcutMixin, Page):
     )
 
     content_panels = [
-        FieldPanel("title"),
+        TitleFieldPanel("title", placeholder=False),
         FieldPanel("intro"),
         FieldPanel("lead_image"),
         InlinePanel("timeline", label="Key date", heading="Timeline"),
