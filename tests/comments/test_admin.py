@@ -55,6 +55,33 @@ class QueueTests(ModeratorTestCase):
         messages = [str(m) for m in self.client.get(QUEUE).context["messages"]]
         self.assertEqual(messages[-1], "4 comments returned to the queue.")
 
+    def test_each_row_has_its_own_actions_and_comes_back_to_the_queue(self):
+        first, second = self.comment(held=True, author_name="Aru"), self.comment(held=True, author_name="Bek")
+        url = f"{QUEUE}?status=pending&email=&p=1"
+        page = html(self.client.get(url))
+        row = page.find("input", attrs={"value": str(first.pk)}).find_parent("tr")
+        buttons = {b.get_text(strip=True): b for b in row.select(".comment-actions button")}
+        self.assertEqual(list(buttons), ["Approve", "Spam", "Trash"])
+        self.assertEqual(buttons["Spam"]["aria-label"], "Spam: the comment by Aru")
+        form = page.select_one(f"form#{buttons['Spam']['form']}")
+        data = {field["name"]: field["value"] for field in form.select("input")}
+        response = self.client.post(buttons["Spam"]["formaction"], data)
+        self.assertRedirects(response, url, fetch_redirect_response=False)
+        statuses = [Comment.objects.get(pk=c.pk).status for c in (first, second)]
+        self.assertEqual(statuses, [Status.SPAM, Status.PENDING])
+
+    def test_readers_reports_are_counted_once_as_they_stand(self):
+        reported = self.comment(held=True, reason="Reported by readers 3 times.", flag_count=4)
+        held = self.comment(held=True, reason="Held: the commenter is new.", flag_count=1)
+        page = html(self.client.get(QUEUE))
+        for comment, note in (
+            (reported, "Reported by readers 4 times."),
+            (held, "Held: the commenter is new. Reported by readers 1 time."),
+        ):
+            row = page.find("input", attrs={"value": str(comment.pk)}).find_parent("tr")
+            self.assertEqual([n.get_text(strip=True) for n in row.select(".help-text")][:1], [note])
+            self.assertEqual(row.get_text().count("Reported"), 1)
+
     def test_a_bulk_post_without_choice_or_selection_explains(self):
         self.client.post(QUEUE, {"action": "approve"})
         self.client.post(QUEUE, {"action": "delete-everything", "comment": [str(self.comment().pk)]})

@@ -26,6 +26,7 @@ def sign_in(browser, demo_site, username):
     page.problems = []
     page.on("console", lambda message: message.type == "error" and page.problems.append(message.text))
     page.on("pageerror", lambda error: page.problems.append(str(error)))
+    page.on("dialog", lambda dialog: dialog.accept())  # "leave with unsaved changes?": yes, as the test moves on
     page.goto(demo_site.url + "/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password(demo_site, username))
@@ -149,10 +150,51 @@ def test_an_editor_schedules_a_story_in_the_publications_time_zone(editor, demo_
     editor.keyboard.press("Escape")  # and the dialog: the time typed stays
     expect(dialog).to_be_hidden()
     expect(editor.locator("#id_go_live_at")).to_have_value("2027-01-05 13:07")
-    editor.locator("footer").get_by_role("button", name="More actions").click()
-    editor.locator("footer").get_by_role("button", name="Publish", exact=True).click()
+    editor.locator("footer").get_by_role("button", name="Publish changes").click()
     expect(editor.locator(".messages")).to_contain_text("scheduled")
     editor.goto(story)
     editor.get_by_role("button", name="Toggle status").click()
     expect(editor.locator("[data-side-panel='status']")).to_contain_text("Go-live: Jan. 5, 2027, 1:07 p.m.")
     assert editor.problems == []
+
+
+def test_an_editor_requests_changes_and_the_reporter_reads_them(reporter, editor, demo_site):
+    story = write_draft(reporter, demo_site, "Aktau port cranes stand idle for a second week")
+    reporter.locator("[data-contentpath='body'] .c-sf-add-button").first.click()
+    reporter.get_by_role("option", name="Paragraph").first.click()
+    reporter.locator("[data-contentpath='body'] [contenteditable='true']").first.click()
+    reporter.keyboard.type("The harbour master says repairs wait for parts from abroad.")
+    # The editor keeps the text in the form a moment after the last key, as it does for a person.
+    expect(reporter.locator("input[name='body-0-value']")).to_have_value(re.compile("parts from abroad"))
+    reporter.locator("footer").get_by_role("button", name="More actions").click()
+    reporter.get_by_role("button", name="Submit to Editorial review").click()
+    expect(reporter.locator(".messages")).to_contain_text("submitted")
+
+    editor.goto(story)
+    editor.locator("footer").get_by_role("button", name="More actions").click()
+    editor.locator("footer").get_by_role("button", name="Request changes").click()
+    dialog = editor.get_by_role("dialog")
+    dialog.get_by_role("textbox", name="Comment").fill("Which parts? Ask the port authority for the order date.")
+    dialog.get_by_role("button", name="Request changes").click()
+    expect(editor.locator(".messages")).to_contain_text("has been updated")
+
+    reporter.goto(story)
+    notice = reporter.locator(".messages")
+    expect(notice).to_contain_text("Changes requested by Demo editor")
+    expect(notice).to_contain_text(
+        "“Which parts? Ask the port authority for the order date.” Make them, then submit again."
+    )
+    assert reporter.problems == []
+
+
+def test_a_moderator_acts_on_a_comment_from_its_row(browser, demo_site):
+    moderator = sign_in(browser, demo_site, "moderator")
+    moderator.goto(demo_site.url + "/admin/comments/")
+    row = moderator.locator("table.listing tbody tr").first
+    author = row.locator(".comment-excerpt strong").inner_text()
+    # Spam, not Approve: the demo's counts of approved comments stay as other tests read them.
+    row.get_by_role("button", name=f"Spam: the comment by {author}").click()
+    expect(moderator.locator(".messages")).to_contain_text(f"Comment by {author} marked as spam.")
+    expect(moderator).to_have_url(demo_site.url + "/admin/comments/")
+    assert moderator.problems == []
+    moderator.context.close()

@@ -63,8 +63,8 @@ class MaterialUpdateTests(NewsroomTestCase):
         article, _ = self.republish(article, update_note="Second update.")
         items = [li.get_text() for li in html(self.get(article)).select(".article__updates li")]
         self.assertEqual(len(items), 2)
-        self.assertIn("First update.", items[0])
-        self.assertIn("Second update.", items[1])
+        self.assertRegex(items[0], r"^\d{1,2} \w+ \d{4}, \d\d:\d\d: First update\.$")  # no space before the colon
+        self.assertRegex(items[1], r"^\d{1,2} \w+ \d{4}, \d\d:\d\d: Second update\.$")
 
 
 class SectionBookkeepingTests(NewsroomTestCase):

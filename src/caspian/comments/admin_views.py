@@ -16,12 +16,12 @@ from .models import Comment, Status
 
 PERMISSION = "comments.moderate_comment"
 PER_PAGE = 50
-# What each action does: (target status, past tense for messages).
+# What each action does: (target status, past tense for messages, its button on a row).
 ACTIONS = {
-    "approve": (Status.APPROVED, "approved"),
-    "spam": (Status.SPAM, "marked as spam"),
-    "trash": (Status.TRASH, "moved to the trash"),
-    "restore": (Status.PENDING, "returned to the queue"),
+    "approve": (Status.APPROVED, "approved", "Approve"),
+    "spam": (Status.SPAM, "marked as spam", "Spam"),
+    "trash": (Status.TRASH, "moved to the trash", "Trash"),
+    "restore": (Status.PENDING, "returned to the queue", "Back to queue"),
 }
 # Which actions make sense from each tab.
 TAB_ACTIONS = {
@@ -60,7 +60,7 @@ def queue(request):
             "header_icon": "comment",
             "tabs": [(s, label, counts.get(s, 0)) for s, label in Status.choices],
             "status": status,
-            "actions": [(name, ACTIONS[name][0]) for name in TAB_ACTIONS[status]],
+            "actions": [(name, ACTIONS[name][0], ACTIONS[name][2]) for name in TAB_ACTIONS[status]],
             "page": page,
             "filters": filters,
         },
@@ -93,7 +93,7 @@ def act(request, comment_id, action):
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
     if action not in ACTIONS:
         return redirect("comments_admin:detail", comment.pk)
-    status, done = ACTIONS[action]
+    status, done, _label = ACTIONS[action]
     if request.method == "POST":
         moderation.set_status([comment.pk], status, request.user)
         messages.success(request, f"Comment by {comment.author_name} {done}.")

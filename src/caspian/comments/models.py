@@ -37,6 +37,10 @@ class CommentQuerySet(models.QuerySet):
         return self.select_related("article", "parent").order_by("-created_at", "-pk")
 
 
+# How moderation.flag() begins the reason of a comment readers' reports sent back to the queue.
+REPORTED = "Reported by readers"
+
+
 class Comment(models.Model):
     """A reader's comment on an article, in plain text (see :mod:`caspian.comments.text`)."""
 
@@ -75,6 +79,13 @@ class Comment(models.Model):
 
     def __str__(self):
         return f"{self.author_name} on {self.article_id}: {self.body[:40]}"
+
+    @property
+    def moderation_note(self):
+        """Why the comment is held, with readers' reports counted as they stand, in one wording."""
+        reported = f"{REPORTED} {self.flag_count} time{'s' if self.flag_count != 1 else ''}." if self.flag_count else ""
+        reason = "" if self.reason.startswith(REPORTED) else self.reason  # the count it gives may be out of date
+        return " ".join(filter(None, [reason, reported]))
 
     @property
     def anchor(self):

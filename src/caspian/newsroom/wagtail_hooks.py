@@ -4,7 +4,7 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
-from . import admin_views, roles
+from . import action_menu, admin_views, dashboard, roles
 from .models import ArticleByline, AuthorPage, SectionPage
 
 
@@ -28,6 +28,8 @@ def _add_article_button(page, user, *args, **kwargs):
 hooks.register("before_edit_page", roles.keep_contributors_to_drafts)
 hooks.register("before_edit_page", roles.show_change_request)
 hooks.register("register_permissions", roles.role_permissions)
+hooks.register("construct_page_action_menu", action_menu.newsroom_action_menu)
+hooks.register("construct_homepage_panels", dashboard.newsroom_panel)
 hooks.register("register_page_header_buttons", _add_article_button)
 hooks.register("register_page_listing_buttons", _add_article_button)
 
