@@ -12,6 +12,27 @@ from .scenario import NewsroomTestCase
 
 LONG_HEADLINE = ("Ferry workers in Aktau walk out over pay as the port's owners say talks " * 4).strip()
 
+# The article form's fields as the admin sends them with nothing filled in, but the headline, the
+# web address, the lead image and the bylines (which each test gives).
+BLANK_ARTICLE_FORM = {
+    "standfirst": "",
+    "dateline": "",
+    "lead_image_alt": "",
+    "lead_image_caption": "",
+    "lead_image_credit": "",
+    "body": streamfield([]),
+    "tags": "",
+    "related_picks": inline_formset([]),
+    "update_note": "",
+    "corrections": inline_formset([]),
+    "comments": inline_formset([]),
+    "comments_open": "on",
+    "seo_title": "",
+    "search_description": "",
+    "go_live_at": "",
+    "expire_at": "",
+}
+
 
 class ArticleFormCase(NewsroomTestCase):
     """An editor at the new-article form of this year's South Caucasus folder."""
@@ -30,7 +51,7 @@ class ArticleFormCase(NewsroomTestCase):
     def post_new(self, action=None, bylines=(), bylines_on_the_page=False, **fields):
         """The new-article form as the admin sends it: only a headline unless ``fields`` say more."""
         data = {
-            **self.blank_fields(),
+            **BLANK_ARTICLE_FORM,
             "title": "Ferry workers in Aktau walk out over pay",
             "slug": "",
             "lead_image": "",
@@ -57,27 +78,6 @@ class ArticleFormCase(NewsroomTestCase):
         page = BeautifulSoup(response.content, "html.parser")
         panel = page.select_one(f"#id_{field}").find_parent(attrs={"data-field-wrapper": True})
         return [error.get_text(" ", strip=True) for error in panel.select(".error-message")]
-
-    @staticmethod
-    def blank_fields():
-        return {
-            "standfirst": "",
-            "dateline": "",
-            "lead_image_alt": "",
-            "lead_image_caption": "",
-            "lead_image_credit": "",
-            "body": streamfield([]),
-            "tags": "",
-            "related_picks": inline_formset([]),
-            "update_note": "",
-            "corrections": inline_formset([]),
-            "comments": inline_formset([]),
-            "comments_open": "on",
-            "seo_title": "",
-            "search_description": "",
-            "go_live_at": "",
-            "expire_at": "",
-        }
 
 
 class ArticleFormTests(ArticleFormCase):
@@ -140,7 +140,7 @@ class ArticleFormTests(ArticleFormCase):
             "bylines": inline_formset([{"id": article.bylines.get().pk, "author": self.author.pk}], initial=1),
             "action-publish": "1",
         }
-        refused = self.client.post(edit, nested_form_data({**self.blank_fields(), **ready, **data}))
+        refused = self.client.post(edit, nested_form_data({**BLANK_ARTICLE_FORM, **ready, **data}))
         self.assertEqual(refused.status_code, 200)
         self.assertEqual(
             self.errors_beside(refused, "lead_image_alt"),
@@ -149,7 +149,7 @@ class ArticleFormTests(ArticleFormCase):
         self.assertFalse(ArticlePage.objects.get(pk=article.pk).live)
 
         described = {**data, "lead_image_alt": "Dockers at the gate of the ferry terminal"}
-        published = self.client.post(edit, nested_form_data({**self.blank_fields(), **ready, **described}))
+        published = self.client.post(edit, nested_form_data({**BLANK_ARTICLE_FORM, **ready, **described}))
         self.assertEqual(published.status_code, 302)
         self.assertTrue(ArticlePage.objects.get(pk=article.pk).live)
 

@@ -20,6 +20,7 @@ from caspian.newsroom.models import ArticleCorrection, ArticlePage, HomePage
 from ..fake_services import FakePurgingProxy
 from ..pagecache.helpers import PageCacheTestCase
 from .scenario import TIME_ZONE, NewsroomTestCase, html
+from .test_article_form import BLANK_ARTICLE_FORM
 
 ZONE = zoneinfo.ZoneInfo(TIME_ZONE)
 
@@ -237,6 +238,7 @@ class AdminTests(NewsroomTestCase):
         bylines = [{"id": b.pk, "author": b.author_id} for b in article.bylines.all()]
         data = nested_form_data(
             {
+                **BLANK_ARTICLE_FORM,
                 "title": article.title,
                 "slug": article.slug,
                 "standfirst": article.standfirst,
@@ -246,17 +248,8 @@ class AdminTests(NewsroomTestCase):
                 "lead_image_caption": article.lead_image_caption,
                 "lead_image_credit": article.lead_image_credit,
                 "body": streamfield([("paragraph", rich_text("<p>The first paragraph of the story.</p>"))]),
-                "tags": "",
                 "bylines": inline_formset(bylines, initial=len(bylines)),
-                "related_picks": inline_formset([]),
-                "update_note": "",
                 "corrections": inline_formset(corrections),
-                "comments": inline_formset([]),
-                "comments_open": "on",
-                "seo_title": "",
-                "search_description": "",
-                "go_live_at": "",
-                "expire_at": "",
                 **actions,
             }
         )
