@@ -56,9 +56,19 @@ class ReviewTestCase(RolesTestCase):
 class EditorialReviewTests(ReviewTestCase):
     def test_from_a_contributors_draft_to_a_scheduled_publication(self):
         cora, elif_ = self.browser("cora"), self.browser("elif")
-        article = self.write_article(
-            cora, self.caucasus, "Batumi port expansion", press="action-submit", text="The port will double in size."
+        with self.captureOnCommitCallbacks(execute=True):
+            article = self.write_article(
+                cora,
+                self.caucasus,
+                "Batumi port expansion",
+                press="action-submit",
+                text="The port will double in size.",
+            )
+        # The editors hear of it (and the administrator, who may approve too).
+        self.assertEqual(
+            sorted(address for m in mail.outbox for address in m.to), ["ada@newsroom.example", "elif@newsroom.example"]
         )
+        self.assertIn('"Batumi port expansion" has been submitted for approval', mail.outbox[0].subject)
         state = article.current_workflow_state
         self.assertEqual(
             (state.workflow.name, article.current_workflow_task.name), ("Editorial review", "Editor review")
@@ -98,7 +108,14 @@ class EditorialReviewTests(ReviewTestCase):
 
         # Approved with a go-live time: scheduled, not live.
         go_live = (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
-        self.review(elif_, article, "Approve and Publish", changes={"go_live_at": admin_time(go_live)})
+        mail.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.review(elif_, article, "Approve and Publish", changes={"go_live_at": admin_time(go_live)})
+        # The writer hears of it.
+        self.assertEqual(
+            [(m.to, m.subject) for m in mail.outbox],
+            [(["cora@newsroom.example"], 'The page "Batumi port expansion" has been approved in "Editorial review".')],
+        )
         article = ArticlePage.objects.get(pk=article.pk)
         state.refresh_from_db()
         self.assertEqual(state.status, WorkflowState.STATUS_APPROVED)

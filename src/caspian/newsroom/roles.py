@@ -65,17 +65,17 @@ def show_change_request(request, page):
     state = page.current_workflow_state
     if state is None or state.status != WorkflowState.STATUS_NEEDS_CHANGES:
         return None
-    request_ = (
+    sent_back = (
         TaskState.objects.filter(workflow_state=state, status=TaskState.STATUS_REJECTED)
         .select_related("finished_by")
         .order_by("-finished_at", "-pk")
         .first()
     )
-    if request_ is None:
+    if sent_back is None:
         return None
-    when = date_format(timezone.localtime(request_.finished_at), "j M, H:i")
-    who = get_user_display_name(request_.finished_by) if request_.finished_by else "An editor"
-    comment = request_.get_comment().strip()
+    when = date_format(timezone.localtime(sent_back.finished_at), "j M, H:i")
+    who = get_user_display_name(sent_back.finished_by) if sent_back.finished_by else "An editor"
+    comment = sent_back.get_comment().strip()
     wanted = f": “{comment}”" if comment else "."
     messages.warning(request, f"Changes requested by {who} ({when}){wanted} Make them, then submit again.")
     return None
