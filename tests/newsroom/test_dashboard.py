@@ -1,10 +1,11 @@
-"""The dashboard's Newsroom panel: what goes live when, and the stories whose claims have lapsed."""
+"""The editors' overviews: the dashboard's Newsroom panel, the Aging pages report and a page's history."""
 
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import PageLogEntry
 
 from caspian.newsroom.models import ArticlePage, DatedClaim
 
@@ -39,3 +40,35 @@ class NewsroomPanelTests(RolesTestCase):
     def test_a_moderator_has_no_newsroom_panel(self):
         self.assertIsNone(self.panel("murad"))
         self.assertEqual(self.panel("elif").select_one("p").get_text(strip=True), "Nothing is scheduled.")
+
+
+class AgingPagesTests(RolesTestCase):
+    def test_the_report_names_who_published_or_says_no_person_did(self):
+        story = ArticlePage.objects.get(pk=self.articles[0].pk)
+        story.save_revision(user=self.staff["elif"]).publish(user=self.staff["elif"])
+        page = html(self.browser("elif").get(reverse("wagtailadmin_reports:aging_pages")))
+        column = [th.get_text(strip=True) for th in page.select("thead th")].index("Last published by")
+        by = {
+            row.select_one("td.title").get_text(" ", strip=True): row.select("td")[column].get_text(" ", strip=True)
+            for row in page.select("tbody tr")
+        }
+        published = next(title for title in by if title.startswith(story.title))
+        self.assertEqual(by[published], "elif")
+        factory_made = next(title for title in by if title.startswith(self.articles[1].title))  # by no one
+        self.assertEqual(by[factory_made], "Automatic (no person)")
+        self.assertNotIn("None", " ".join(by.values()))
+
+
+class HistoryTests(RolesTestCase):
+    def test_autosaves_of_one_revision_make_one_line_in_the_history(self):
+        story = ArticlePage.objects.get(pk=self.articles[0].pk)
+        editor = self.staff["elif"]
+        edits = PageLogEntry.objects.filter(page=story, action="wagtail.edit")
+        before = edits.count()
+        revision = story.save_revision(user=editor, log_action=True)
+        for n in range(3):  # what the editor's autosave does as someone types
+            story.title = f"Headline, take {n}"
+            story.save_revision(user=editor, log_action=True, overwrite_revision=revision)
+        self.assertEqual(edits.count(), before + 1)
+        story.save_revision(user=editor, log_action=True)  # a new revision is a new line
+        self.assertEqual(edits.count(), before + 2)

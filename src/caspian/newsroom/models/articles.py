@@ -15,7 +15,7 @@ from ..admin_forms import ArticlePageForm
 from ..blocks import BodyBlock
 from ..corrections import CorrectionQuerySet
 from ..querysets import ArticlePageQuerySet
-from .pages import ARTICLE_LEVEL, SectionPage, ViewRestrictionShortcutMixin
+from .pages import ARTICLE_LEVEL, OneHistoryLinePerRevisionMixin, SectionPage, ViewRestrictionShortcutMixin
 
 MORE_ARTICLES_COUNT = 4
 
@@ -24,7 +24,7 @@ class ArticleTag(TaggedItemBase):
     content_object = ParentalKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class ArticlePage(ViewRestrictionShortcutMixin, Page):
+class ArticlePage(OneHistoryLinePerRevisionMixin, ViewRestrictionShortcutMixin, Page):
     standfirst = models.TextField(max_length=400, help_text="The summary under the headline, one or two sentences.")
     dateline = models.CharField(max_length=80, blank=True, help_text="Where the story was reported from, e.g. BAKU.")
     lead_image = models.ForeignKey(

@@ -21,7 +21,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.contrib.redirects.middleware import get_redirect
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page, PageViewRestriction
+from wagtail.models import Orderable, Page, PageLogEntry, PageViewRestriction
 from wagtail.search import index
 
 from ..blocks import BodyBlock
@@ -47,6 +47,21 @@ class ViewRestrictionShortcutMixin:
         if getattr(self, "view_restriction_free", False):
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
+
+
+class OneHistoryLinePerRevisionMixin:
+    """Log an autosave of a revision already in the history once, not once per autosave.
+
+    The editor's autosave (every few seconds while someone types) overwrites
+    the same revision each time and Wagtail logged each as a new "Edited"
+    line in the page's history and the site's.
+    """
+
+    def save_revision(self, *args, overwrite_revision=None, log_action=False, **kwargs):
+        if overwrite_revision is not None and log_action is True:
+            logged = PageLogEntry.objects.filter(revision=overwrite_revision, action="wagtail.edit").exists()
+            log_action = not logged
+        return super().save_revision(*args, overwrite_revision=overwrite_revision, log_action=log_action, **kwargs)
 
 
 class DirectChildRoutingMixin:
