@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
+from caspian.newsroom.factories import ArticlePageFactory
 from caspian.newsroom.models import ArticlePage, DatedClaim
 
 from .scenario import TIME_ZONE, html
@@ -36,6 +37,13 @@ class NewsroomPanelTests(RolesTestCase):
         self.assertIn("as a new version of a live story", item.get_text())
         claims = panel.select_one(f"a[href='{reverse('newsroom_stale_claims')}']")
         self.assertEqual(claims.get_text(strip=True), "1 published story announced something for a day that has passed")
+
+    def test_writers_see_their_stories_published_this_week(self):
+        rashid = self.staff["rashid"]
+        mine = ArticlePageFactory(section=self.caucasus, authors=[self.author], owner=rashid, title="Aktau strike ends")
+        ArticlePageFactory(section=self.caucasus, authors=[self.author], title="Someone else's story")
+        links = self.panel("rashid").select("li a")
+        self.assertEqual([(a.get_text(), a["href"]) for a in links], [("Aktau strike ends", mine.url)])
 
     def test_a_moderator_has_no_newsroom_panel(self):
         self.assertIsNone(self.panel("murad"))

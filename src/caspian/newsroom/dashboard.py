@@ -1,8 +1,11 @@
-"""The newsroom's panel on the admin dashboard: what is scheduled to go live, and the claims to check.
+"""The newsroom's panel on the admin dashboard: what is scheduled to go live, the user's stories
+published lately, and the claims to check.
 
 Wagtail's own panels already list the stories awaiting the user's review,
 their stories in review (with changes requested) and their latest drafts.
 """
+
+from datetime import timedelta
 
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
@@ -13,6 +16,8 @@ from .models import ArticlePage
 from .stale_claims import stale
 
 SCHEDULED_SHOWN = 10
+PUBLISHED_SHOWN = 5
+PUBLISHED_DAYS = 7
 
 
 class NewsroomPanel(Component):
@@ -24,7 +29,11 @@ class NewsroomPanel(Component):
         self.user = user
 
     def get_context_data(self, parent_context):
-        return {"scheduled": scheduled_stories(self.user), "stale_claims": self.stale_claims()}
+        return {
+            "scheduled": scheduled_stories(self.user),
+            "published": published_lately(self.user),
+            "stale_claims": self.stale_claims(),
+        }
 
     def stale_claims(self):
         articles = PagePermissionPolicy().instances_user_has_permission_for(self.user, "publish")
@@ -38,6 +47,13 @@ def scheduled_stories(user, limit=SCHEDULED_SHOWN):
     due = {int(object_id): at for object_id, at in revisions.values_list("object_id", "approved_go_live_at")}
     articles = ArticlePage.objects.filter(pk__in=due).filter(pk__in=editable.values("pk")).only("title", "live")
     return sorted(((article, due[article.pk]) for article in articles), key=lambda pair: pair[1])[:limit]
+
+
+def published_lately(user, limit=PUBLISHED_SHOWN):
+    """``user``'s own stories that went live in the last week, newest first: the writer hears they are out."""
+    since = timezone.now() - timedelta(days=PUBLISHED_DAYS)
+    mine = ArticlePage.objects.live().filter(owner=user, last_published_at__gte=since)
+    return list(mine.order_by("-last_published_at").only("title", "url_path", "last_published_at")[:limit])
 
 
 def newsroom_panel(request, panels):
