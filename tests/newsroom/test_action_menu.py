@@ -1,5 +1,10 @@
 """The page editor's buttons: the main one fits the story's state, and no action is offered twice."""
 
+from django.urls import reverse
+
+from caspian.newsroom.models import ArticlePage
+
+from .scenario import html
 from .test_review_workflow import ReviewTestCase
 from .test_roles import buttons, edit_url
 
@@ -11,6 +16,13 @@ class ActionMenuTests(ReviewTestCase):
         self.assertEqual(labels[-1], "Unpublish")
         self.assertIn("Save draft", labels)
         self.assertNotIn("Publish", labels)
+        # Unpublish asks on a page of its own before anything happens.
+        elif_ = self.browser("elif")
+        unpublish = html(elif_.get(edit_url(self.articles[0]))).select("#page-edit-form footer a")[-1]["href"]
+        self.assertEqual(unpublish, reverse("wagtailadmin_pages:unpublish", args=[self.articles[0].pk]))
+        confirm = html(elif_.get(unpublish))
+        self.assertIn("Are you sure you want to unpublish this page?", confirm.get_text(" ", strip=True))
+        self.assertTrue(ArticlePage.objects.get(pk=self.articles[0].pk).live)
 
     def test_a_draft_still_opens_on_save_draft(self):
         article = self.write_article(self.browser("elif"), self.caucasus, "Aktau ferry timetable")
