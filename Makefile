@@ -1,8 +1,10 @@
 # Caspian's two commands: `make demo` and `make test`. Everything they need
 # is installed on first use, from a machine that has only Python 3.11+, git
-# and make. Nothing is installed outside this folder except Debian's
-# chromium for the browser tests, and wrk and nginx for `make bench` (when
-# missing and apt-get is available).
+# and make. Nothing is installed outside this folder except, from Debian when
+# missing and apt-get is available: chromium for the browser tests; varnish,
+# varnish-modules and nginx-light for the proxy tests (tests/deploy, which
+# are skipped without them unless CASPIAN_REQUIRE_PROXY=1); and wrk and nginx
+# for `make bench`.
 
 PYTHON ?= python3
 UV_VERSION := 0.13.8
@@ -19,7 +21,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_WORKERS ?= auto
 PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS)
 
-.PHONY: demo test test-sqlite test-postgres test-corpora bench bench-import install browser-deps docs clean help
+.PHONY: demo test test-sqlite test-postgres test-corpora bench bench-import install browser-deps proxy-deps docs clean help
 
 help:
 	@echo "make demo    install what is needed, then run the demo site on http://127.0.0.1:8000/"
@@ -30,7 +32,7 @@ help:
 demo: install
 	$(VENV)/bin/caspian demo
 
-test: install browser-deps test-corpora
+test: install browser-deps proxy-deps test-corpora
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
@@ -73,6 +75,18 @@ browser-deps: node_modules/.installed
 	    echo "Installing Debian's chromium for the browser tests…"; \
 	    (apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }); \
 	  else echo "Browser tests need chromium on PATH (Debian package 'chromium')." >&2; exit 1; fi; }
+
+# Varnish with xkey and nginx, for tests/deploy (deploy/varnish, deploy/nginx). Never fails:
+# without them those tests are skipped, or fail under CASPIAN_REQUIRE_PROXY=1 (.ci/run).
+# (Where systemd runs, Debian's packages also start their own varnish and nginx services.)
+proxy-deps:
+	@command -v varnishd >/dev/null 2>&1 || test -x /usr/sbin/varnishd || { \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's varnish, varnish-modules and nginx-light for the proxy tests…"; \
+	    (apt-get install -y -qq varnish varnish-modules nginx-light >/dev/null 2>&1 || \
+	      { apt-get update -qq && apt-get install -y -qq varnish varnish-modules nginx-light; }) || \
+	      echo "Could not install them: the proxy tests will be skipped." >&2; \
+	  else echo "No apt-get: install Varnish 7 with varnish-modules and nginx, or the proxy tests are skipped." >&2; fi; }
 
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; \

@@ -144,15 +144,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The admin's forms; readers' comment forms check the browser's Origin instead (comments/origin.py).
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Below CSRF, so the token it fills into pages gets its cookie set.
-    "caspian.comments.middleware.FormSecretsMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "caspian.newsroom.middleware.PublicationLocaleMiddleware",
-    # Below the form secrets (pages are stored without them) and the
-    # publication's locale (entries expire at the publication's midnight).
+    # Below the publication's locale (entries expire at the publication's midnight).
     "caspian.pagecache.middleware.PageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -227,7 +225,6 @@ else:
 
 MEDIA_ROOT = Path(env("CASPIAN_MEDIA_ROOT", str(CASPIAN_HOME / "media")))
 MEDIA_URL = env("CASPIAN_MEDIA_URL", "/media/")
-SERVE_MEDIA = env_bool("CASPIAN_SERVE_MEDIA", MEDIA_URL.startswith("/"))
 STATIC_ROOT = CASPIAN_HOME / "static"
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
@@ -235,6 +232,93 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Media (images, their renditions, documents) in a bucket on any
+# S3-compatible store, so every app server sees every upload. Wagtail writes
+# renditions through the default storage too. Credentials are boto3's own:
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an instance role.
+MEDIA_S3_BUCKET = env("CASPIAN_MEDIA_S3_BUCKET")
+# An upload never replaces an object (a new file gets a new name), so what
+# is at an address never changes: browsers and the CDN may keep it a year.
+MEDIA_S3_CACHE_CONTROL = "public, max-age=31536000, immutable"
+# A store that does not answer costs a request seconds (two attempts at
+# most), never a worker for good.
+MEDIA_S3_CONNECT_TIMEOUT_SECONDS = 3
+MEDIA_S3_READ_TIMEOUT_SECONDS = 5
+
+
+def _http_url(name, value, advice):
+    """``value`` split, if it is a full http(s) address; else ImproperlyConfigured naming ``name``."""
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ImproperlyConfigured(f"{name}={value!r}: {advice}")
+    return parts
+
+
+def _media_on_s3(bucket):
+    """``(STORAGES["default"], MEDIA_URL)`` for media in ``bucket``.
+
+    Files are addressed at ``CASPIAN_MEDIA_URL`` (the CDN in front of the
+    bucket) when set, else at the bucket's own address: the endpoint's,
+    path-style, or AWS's. Either way URLs are made without asking the store.
+    """
+    endpoint = env("CASPIAN_MEDIA_S3_ENDPOINT_URL")
+    region = env("CASPIAN_MEDIA_S3_REGION")
+    if endpoint:
+        _http_url(
+            "CASPIAN_MEDIA_S3_ENDPOINT_URL",
+            endpoint,
+            "give the store's full address, e.g. http://minio.internal:9000, or leave it unset for AWS S3.",
+        )
+        own_address = f"{endpoint.rstrip('/')}/{bucket}/"
+    elif region:
+        own_address = f"https://{bucket}.s3.{region}.amazonaws.com/"
+    else:
+        own_address = f"https://{bucket}.s3.amazonaws.com/"
+    public = env("CASPIAN_MEDIA_URL", own_address)
+    address = _http_url(
+        "CASPIAN_MEDIA_URL",
+        public,
+        "with CASPIAN_MEDIA_S3_BUCKET set, give the full public address of the bucket's files "
+        "(e.g. your media CDN, https://media.example.org/), or leave it unset for the bucket's own address.",
+    )
+    from botocore.config import Config  # only where media are on S3
+
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint,
+        "region_name": region,
+        "location": env("CASPIAN_MEDIA_S3_PREFIX", "").strip("/"),
+        "custom_domain": address.netloc + address.path.rstrip("/"),
+        "url_protocol": f"{address.scheme}:",
+        # Public files at public addresses: a signed URL would change on
+        # every page and defeat the caches.
+        "querystring_auth": False,
+        "file_overwrite": False,
+        "object_parameters": {"CacheControl": MEDIA_S3_CACHE_CONTROL},
+        "client_config": Config(
+            connect_timeout=MEDIA_S3_CONNECT_TIMEOUT_SECONDS,
+            read_timeout=MEDIA_S3_READ_TIMEOUT_SECONDS,
+            retries={"mode": "standard", "total_max_attempts": 2},
+        ),
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, public.rstrip("/") + "/"
+
+
+if MEDIA_S3_BUCKET:
+    STORAGES["default"], MEDIA_URL = _media_on_s3(MEDIA_S3_BUCKET)
+else:
+    for _name in ("CASPIAN_MEDIA_S3_ENDPOINT_URL", "CASPIAN_MEDIA_S3_REGION", "CASPIAN_MEDIA_S3_PREFIX"):
+        if env(_name):
+            raise ImproperlyConfigured(
+                f"{_name} is set but CASPIAN_MEDIA_S3_BUCKET is not: name the bucket, or unset {_name}."
+            )
+SERVE_MEDIA = env_bool("CASPIAN_SERVE_MEDIA", MEDIA_URL.startswith("/"))
+if MEDIA_S3_BUCKET and SERVE_MEDIA:
+    raise ImproperlyConfigured(
+        f"CASPIAN_SERVE_MEDIA={env('CASPIAN_SERVE_MEDIA')!r}: media are served from the bucket "
+        "CASPIAN_MEDIA_S3_BUCKET names; unset CASPIAN_SERVE_MEDIA."
+    )
 # Serve files straight from the package in the demo, so there is no
 # collectstatic step to forget; production runs `caspian collectstatic`.
 WHITENOISE_USE_FINDERS = True
@@ -371,10 +455,13 @@ CDN_STALE_IF_ERROR = env_int("CASPIAN_CDN_STALE_IF_ERROR", 86400)
 # (Varnish, nginx), Cloudflare or CloudFront. Wagtail's frontend cache does
 # the purging; unset means nothing in front to purge.
 WAGTAILFRONTENDCACHE = {}
-if env("CASPIAN_PURGE_URL"):
+# A caching proxy purged by cache tag as well as by address (Varnish with
+# xkey: deploy/varnish/), e.g. http://127.0.0.1:6081.
+PURGE_URL = env("CASPIAN_PURGE_URL")
+if PURGE_URL:
     WAGTAILFRONTENDCACHE["proxy"] = {
         "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-        "LOCATION": env("CASPIAN_PURGE_URL"),
+        "LOCATION": PURGE_URL,
     }
 if env("CASPIAN_CLOUDFLARE_ZONE_ID"):
     WAGTAILFRONTENDCACHE["cloudflare"] = {
@@ -409,8 +496,6 @@ COMMENTS_NOTIFY_MODERATORS = env_bool("COMMENTS_NOTIFY_MODERATORS", True)
 COMMENTS_SPAM_BACKEND = env("COMMENTS_SPAM_BACKEND", "caspian.comments.spam.heuristic.HeuristicBackend")
 COMMENTS_AKISMET_URL = env("COMMENTS_AKISMET_URL", "https://rest.akismet.com").rstrip("/")
 COMMENTS_AKISMET_KEY = env("COMMENTS_AKISMET_KEY", "")
-# A comment refused for a missing CSRF cookie comes back with its text kept.
-CSRF_FAILURE_VIEW = "caspian.comments.views.csrf_failure"
 
 # Email: printed to the console until an SMTP server is configured.
 EMAIL_HOST = env("EMAIL_HOST")

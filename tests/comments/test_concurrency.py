@@ -7,6 +7,7 @@ database that takes concurrent writers for real: PostgreSQL.
 
 import http.cookiejar
 import itertools
+import json
 import threading
 import urllib.error
 import urllib.parse
@@ -49,7 +50,7 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 
 class Reader:
-    """One reader's browser: its own cookies, no JavaScript, redirects not followed."""
+    """One reader's browser: its own cookies, redirects not followed."""
 
     def __init__(self, base_url):
         self.base_url = base_url
@@ -69,12 +70,17 @@ class Reader:
                 return error.code, error.headers.get("Location"), error.read()
 
     def open_form(self, page):
-        """GET the article at ``page`` as a browser does: ``(form action, the form's hidden inputs)``."""
+        """GET the article at ``page`` and its form token, as a browser with comments.js does.
+
+        Returns ``(form action, the form's hidden inputs)``.
+        """
         status, _, body = self.request(page)
         assert status == 200, f"GET {page}: {status}"
         form = BeautifulSoup(body, "html.parser").select_one("#commentform")
         hidden = {field["name"]: field.get("value", "") for field in form.select("input[type=hidden]")}
-        assert hidden.get("csrfmiddlewaretoken") and hidden.get("form_token"), hidden
+        status, _, body = self.request(form["data-token-url"])
+        assert status == 200, f"GET {form['data-token-url']}: {status}"
+        hidden["form_token"] = json.loads(body)["form_token"]
         return urllib.parse.urlsplit(form["action"]).path, hidden
 
     def send(self, action, hidden, **fields):

@@ -100,8 +100,8 @@ COMMENT_TEXT_TAGS = {"p", "br", "a"}
 FORM_TAGS = {"div", "h2", "form", "p", "label", "span", "strong", "a", "input", "textarea", "button"}
 SECTION_ATTRIBUTES = {
     "id", "class", "href", "rel", "datetime", "method", "action", "novalidate", "data-saved-details-cookie",
-    "data-reply-to", "data-reply-name", "type", "name", "value", "hidden", "role", "for", "rows", "cols",
-    "maxlength", "required", "autocomplete", "tabindex", "checked",
+    "data-token-url", "data-reply-to", "data-reply-name", "type", "name", "value", "hidden", "role", "for", "rows",
+    "cols", "maxlength", "required", "autocomplete", "tabindex", "checked",
 }  # fmt: skip
 ADMIN_TAGS = {
     "nav", "ul", "li", "a", "p", "form", "input", "button", "table", "thead", "tbody", "tr", "th", "td", "span",

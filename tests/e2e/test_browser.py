@@ -155,12 +155,15 @@ def test_a_reader_corrects_a_comment_then_replies_to_another(browser, demo_site,
     expect(page.locator("#comment-held")).to_contain_text("your comment is waiting for a moderator")
     expect(page.locator("#comment-reported")).to_be_hidden()
     expect(page.get_by_text(first)).to_have_count(0)
-    rendered_at = time.monotonic()
+    # The article is the page every reader gets (from the cache): its form has no token until the reader starts.
+    assert form.locator("[name=form_token]").input_value() == ""
 
     # (c) "Reply" moves the form under the comment, the saved details filled in; the reply names its parent.
     reply_link = page.locator(".comment--depth-2 > .comment__card a.comment__reply").first
     parent_id, parent_name = reply_link.get_attribute("data-reply-to"), reply_link.get_attribute("data-reply-name")
     reply_link.click()
+    expect(form.locator("[name=form_token]")).not_to_have_value("")  # fetched by comments.js
+    rendered_at = time.monotonic()
     assert page.url == article_url + "#comment-held", "the reply link is handled on the page"
     expect(page.locator(f"#comment-{parent_id} > #respond")).to_have_count(1)
     expect(form.locator(".comment-form__replying")).to_be_visible()

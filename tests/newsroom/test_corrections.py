@@ -121,7 +121,7 @@ class ArticleCorrectionTests(NewsroomTestCase):
         article.save_revision().publish()
         page = self.get(article).content.decode()
         self.assertIn("The vote is on Wednesday.", page)
-        self.assertNotIn("Tuesday", page)
+        self.assertNotIn("The vote is on Tuesday.", page)  # (the masthead may name the day)
         self.assertEqual(ArticleCorrection.objects.get().pk, correction.pk)  # the same correction, edited
 
 

@@ -192,8 +192,7 @@ class BannerOnTimeTests(PageCacheTestCase):
             cached = self.reader.get(article.url, HTTP_HOST="testserver")
         self.assertTrue(cached.hit)
         self.assertNotIn("age-banner", cached.text)
-        entry = store.lookup(store.key_for("testserver", article.url, ""))
-        self.assertIsNotNone(entry)
+        entry = store.lookup(store.key_for("testserver", article.url, "")).entry
         # Kept until the banner is due, and not a moment longer.
         self.assertLessEqual(entry.expires, due.timestamp())
         self.assertAlmostEqual(entry.expires, due.timestamp(), delta=1)

@@ -10,6 +10,7 @@ from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction, Site
 
+from caspian import versions
 from caspian.masthead import weather
 from caspian.masthead.models import MastheadSettings
 from caspian.newsroom import sites
@@ -46,7 +47,7 @@ class CachedSiteTests(NewsroomTestCase):
 
     def test_once_cached_a_reader_page_looks_up_no_site_settings_or_menu(self):
         for url in (self.articles[0].url, "/", self.caucasus.url, self.author.url, "/tags/ports/"):
-            cache.delete(sites.VERSION_KEY)  # as after an editor's change
+            cache.delete(versions.key(sites.VERSION_NAME))  # as after an editor's change
             self.assertIn("site", self.lookups(url), url)  # the first view fills the cache...
             self.assertEqual(self.lookups(url), [], url)  # ...and the next ones read it
 
@@ -159,7 +160,7 @@ class CachedSiteTests(NewsroomTestCase):
     def test_a_stale_entry_written_after_a_change_is_never_read(self):
         # A reader read the old rows just before an editor's change and
         # stores them just after it: they are stored under the old version.
-        old_version = cache.get(sites.VERSION_KEY) or sites._current_version()
+        old_version = versions.stamps_or_new([sites.VERSION_NAME])[0]
         sites.invalidate()
         cache.set("caspian:sites:test", (old_version, "old"))
         self.assertEqual(sites._cached("caspian:sites:test", lambda: "new"), "new")
@@ -170,9 +171,9 @@ class CachedSiteTests(NewsroomTestCase):
         # the old rows during the transaction.
         with self.captureOnCommitCallbacks(execute=True) as callbacks:
             sites.invalidate()
-            during = cache.get(sites.VERSION_KEY)
+            during = cache.get(versions.key(sites.VERSION_NAME))
         self.assertEqual(len(callbacks), 1)
-        self.assertNotEqual(cache.get(sites.VERSION_KEY), during)
+        self.assertNotEqual(cache.get(versions.key(sites.VERSION_NAME)), during)
 
     @override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}})
     def test_without_a_cache_pages_are_still_right(self):

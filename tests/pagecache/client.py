@@ -13,6 +13,7 @@ from django.db import close_old_connections
 from django.test import RequestFactory
 
 from caspian.pagecache import store
+from caspian.pagecache.wsgi import CachedApplication
 from caspian.wsgi import application
 
 
@@ -80,3 +81,24 @@ class WsgiClient:
 def forget_local_copies():
     """Make the next request read the shared cache, as another server process would."""
     store.clear_local()
+
+
+def get_from_another_thread(path):
+    """GET ``path`` through the page cache from another thread, as a second worker would: ``Response``.
+
+    Leaves Django's request signals alone (the test's own request may be
+    running), so it is only for answers from the cache, which never reach
+    Django; one that would is refused, as a test failure.
+    """
+    environ = RequestFactory().get(path).environ
+    sent = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        sent["status"], sent["headers"] = status, response_headers
+
+    def refuse(environ, start_response):
+        raise AssertionError(f"{path} reached Django from another thread: it was not answered from the cache")
+
+    body = b"".join(CachedApplication(refuse)(environ, start_response))
+    headers = {name.lower(): value for name, value in sent["headers"]}
+    return Response(int(sent["status"].split()[0]), headers, body)

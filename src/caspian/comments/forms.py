@@ -73,11 +73,27 @@ class CommentForm(forms.Form):
         self.article = article
         self.closed_reason = closed_reason
         self.token_issued = None  # when the posted form token was issued, if it is genuine
+        self.token_missing = False
         self.fields["comment"].widget.attrs["maxlength"] = settings.COMMENTS_MAX_LENGTH
 
     @property
     def has_field_errors(self):
         return any(name != "__all__" for name in self.errors)
+
+    @property
+    def needs_confirmation(self):
+        """Whether the form was posted without a token and is otherwise fine: the reader only has to confirm."""
+        return self.token_missing and list(self.errors) == ["__all__"] and len(self.errors["__all__"]) == 1
+
+    @property
+    def fresh_token(self):
+        """The form token of a form shown again after a post; "" for a form never posted.
+
+        It keeps the first token's time, so fixing a typo quickly is no "bot". A
+        form never posted is part of a page every reader shares, so it carries
+        none: ``comments.js`` fetches one.
+        """
+        return tokens.issue(self.token_issued) if self.is_bound else ""
 
     @property
     def is_bot(self):
@@ -141,7 +157,7 @@ class CommentForm(forms.Form):
         try:
             self.token_issued = tokens.check(self.data.get(tokens.FIELD))
         except tokens.TokenError as error:
-            self.token_issued = error.issued
+            self.token_issued, self.token_missing = error.issued, error.missing
             raise ValidationError(str(error), code="token") from None
         return self.cleaned_data
 

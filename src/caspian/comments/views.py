@@ -1,8 +1,13 @@
 """The reader's side of comments: posting, reporting, and starting or stopping reply emails.
 
-Every answer is either a redirect back to the article or the article page
+Every answer to a post is a redirect back to the article, the article page
 itself re-rendered with the reader's text and a message (see
-:func:`_article_with_form`); the page is the newsroom's to render.
+:func:`_article_with_form`; the page is the newsroom's to render), or, for
+a post without a form token, a page asking to confirm it.
+
+Article pages are the same for every reader, so these views take no CSRF
+cookie: they refuse posts a browser says came from another site
+(:mod:`.origin`), and the form token comes from :func:`form_token`.
 """
 
 import hashlib
@@ -11,16 +16,15 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseForbidden, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import Resolver404, resolve
-from django.views.csrf import csrf_failure as django_csrf_failure
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from ..background import housekeep_if_due
 from ..newsroom.models import ArticlePage
-from . import moderation, policy, ratelimit
+from . import moderation, origin, policy, ratelimit, tokens
 from .forms import CommentForm
 from .models import Comment, Status
 from .notifications import comment_from_confirmation, email_from_token
@@ -28,6 +32,10 @@ from .notifications import comment_from_confirmation, email_from_token
 SAVED_DETAILS_COOKIE = "caspian_commenter"
 SAVED_DETAILS_SECONDS = 365 * 24 * 3600
 REPORT_MEMORY_SECONDS = 30 * 24 * 3600
+CROSS_SITE_MESSAGE = (
+    "Your comment was sent from a page on another website, so it was not posted. It is kept below: "
+    "if you wrote it, check it and send it from here."
+)
 
 
 def client_ip(request):
@@ -48,12 +56,26 @@ def client_ip(request):
     return None
 
 
+@never_cache
+@require_GET
+def form_token(request):
+    """A fresh form token for ``comments.js``: the one per-reader part of the comment form."""
+    return JsonResponse({"form_token": tokens.issue()}, headers={"X-Robots-Tag": "noindex"})
+
+
+@csrf_exempt  # see the module's docstring: origin.cross_site() instead
 @require_POST
 def post_comment(request, article_id):
     article = get_object_or_404(ArticlePage.objects.public_articles(), pk=article_id)
     closed = policy.closed_reason(article)
     form = CommentForm(request.POST, article=article, closed_reason=closed)
+    if origin.cross_site(request):
+        form.full_clean()
+        form.add_error(None, CROSS_SITE_MESSAGE)
+        return _article_with_form(request, article, form, status=403)
     if not form.is_valid():
+        if form.needs_confirmation:
+            return render(request, "comments/confirm_post.html", {"page": article, "comment_form": form})
         return _article_with_form(request, article, form, status=403 if closed else 400)
     ip = client_ip(request)
     wait = ratelimit.hit("post", ip=ip, email=form.cleaned_data["email"])
@@ -77,8 +99,11 @@ def post_comment(request, article_id):
     return response
 
 
+@csrf_exempt  # see the module's docstring: origin.cross_site() instead
 @require_POST
 def report_comment(request, comment_id):
+    if origin.cross_site(request):
+        return HttpResponseForbidden("Reports are accepted only from this site's own pages.")
     comment = get_object_or_404(
         Comment.objects.select_related("article"),
         pk=comment_id,
@@ -93,30 +118,7 @@ def report_comment(request, comment_id):
     return HttpResponseRedirect(f"{comment.article.get_url(request)}#comment-reported")
 
 
-def csrf_failure(request, reason=""):
-    """Django's CSRF failure view, except that a refused comment comes back with its text kept.
-
-    A reader whose security cookie was missing (cookies blocked, a very old
-    tab) sees the article with their comment in the form and what to do.
-    """
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        match = None
-    if match and match.view_name == "comments:post":
-        article = ArticlePage.objects.public_articles().filter(pk=match.kwargs["article_id"]).first()
-        if article is not None:
-            form = CommentForm(request.POST, article=article, closed_reason=policy.closed_reason(article))
-            form.full_clean()
-            form.add_error(
-                None,
-                "Your comment could not be checked: this site needs a cookie to accept comments. Please allow "
-                "cookies for this site, then send your comment again: it is kept below.",
-            )
-            return _article_with_form(request, article, form, status=403)
-    return django_csrf_failure(request, reason)
-
-
+@csrf_exempt  # the signed link is the proof, and origin.cross_site() refuses another site's post
 def confirm_replies(request, token):
     """Switch on reply emails for the comment in a signed link: a GET asks, a POST does it."""
     comment = comment_from_confirmation(token)
@@ -124,6 +126,8 @@ def confirm_replies(request, token):
         return render(request, "comments/confirm_replies.html", {"invalid": True}, status=400)
     done = False
     if request.method == "POST":
+        if origin.cross_site(request):
+            return HttpResponseForbidden("Reply emails can be switched on only from this site's own page.")
         Comment.objects.filter(pk=comment.pk).update(notify_replies=True)
         done = True
     return render(request, "comments/confirm_replies.html", {"comment": comment, "done": done})
@@ -145,7 +149,6 @@ def unsubscribe(request, token):
 def _article_with_form(request, article, form, status):
     """The article page with the reader's form, text kept and messages beside the fields."""
     request.comment_form = form
-    request.form_token_issued = form.token_issued
     # A live blog is an article too, and is rendered as one only in its own class.
     response = article.specific.serve(request)
     response.status_code = status

@@ -5,12 +5,12 @@ Wagtail ``Site`` for its host (with the root page), the settings of that
 site (``PublicationSettings``, ``MastheadSettings``) and the pages in its
 menu. They change only when editors change them, yet Wagtail reads them
 from the database on every request. Here they are kept in Django's cache,
-which every worker process shares, each entry stamped with the version it
-was read under.
+which every worker process shares, each entry stamped with the version
+(:mod:`caspian.versions`) of the name ``sites`` it was read under.
 
 Invalidation: anything that changes what these entries hold calls
 :func:`invalidate` (the receivers are in :mod:`caspian.newsroom.signals`),
-which replaces the version stamp, so every entry goes stale at once. The
+which bumps that version, so every entry goes stale at once. The
 stamp is replaced when the change is saved and again when its transaction
 commits: a reader who read the old rows in between cannot leave them in
 the cache under the new stamp. Changes made without model signals
@@ -19,8 +19,6 @@ the cache under the new stamp. Changes made without model signals
 If the cache is down every lookup falls back to the database, as Wagtail
 would do.
 """
-
-from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import transaction
@@ -31,7 +29,9 @@ from django.http.request import split_domain_port
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.models.sites import get_site_for_hostname
 
-VERSION_KEY = "caspian:sites:version"
+from .. import versions
+
+VERSION_NAME = "sites"
 # Stale entries are never read (their version is old); this only lets the
 # cache drop entries for hosts nobody asks for any more.
 ENTRY_SECONDS = 24 * 60 * 60
@@ -156,8 +156,9 @@ def _load_site(hostname, port):
 
 def _cached(key, load):
     """The value cached under ``key`` for the current version, or ``load()`` (then cached)."""
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY) or _current_version()
+    version_key = versions.key(VERSION_NAME)
+    found = cache.get_many([version_key, key])
+    version = found.get(version_key) or versions.stamps_or_new([VERSION_NAME])[0] or versions.new_stamp()
     entry = found.get(key)
     if entry is not None and entry[0] == version:
         _announce_pages(entry[1])
@@ -179,12 +180,5 @@ def _announce_pages(value):
             post_init.send(sender=type(page), instance=page)
 
 
-def _current_version():
-    version = uuid4().hex
-    if cache.add(VERSION_KEY, version, None):
-        return version
-    return cache.get(VERSION_KEY) or version
-
-
 def _new_version():
-    cache.set(VERSION_KEY, uuid4().hex, None)
+    versions.bump([VERSION_NAME])

@@ -17,8 +17,6 @@ class HitSettings:
     enabled: bool
     session_cookie: str  # "sessionid=": its presence means an editor, who bypasses the cache
     skipped_prefixes: tuple  # paths never cached
-    csrf_cookie_name: str
-    csrf_cookie_attributes: str  # what follows name=value in a new CSRF cookie
 
 
 @functools.cache
@@ -28,25 +26,7 @@ def hit_settings():
         enabled=settings.PAGE_CACHE,
         session_cookie=f"{settings.SESSION_COOKIE_NAME}=",
         skipped_prefixes=(*(prefix for prefix in prefixes if prefix.startswith("/")), "/healthz"),
-        csrf_cookie_name=settings.CSRF_COOKIE_NAME,
-        csrf_cookie_attributes=_csrf_cookie_attributes(),
     )
-
-
-def _csrf_cookie_attributes():
-    """The attributes ``CsrfViewMiddleware`` gives the CSRF cookie, from the same settings."""
-    attributes = [f"Path={settings.CSRF_COOKIE_PATH}"]
-    if settings.CSRF_COOKIE_AGE is not None:
-        attributes.append(f"Max-Age={settings.CSRF_COOKIE_AGE}")
-    if settings.CSRF_COOKIE_DOMAIN:
-        attributes.append(f"Domain={settings.CSRF_COOKIE_DOMAIN}")
-    if settings.CSRF_COOKIE_SECURE:
-        attributes.append("Secure")
-    if settings.CSRF_COOKIE_HTTPONLY:
-        attributes.append("HttpOnly")
-    if settings.CSRF_COOKIE_SAMESITE:
-        attributes.append(f"SameSite={settings.CSRF_COOKIE_SAMESITE}")
-    return "; ".join(attributes)
 
 
 def _forget(**kwargs):

@@ -97,12 +97,22 @@ def connect():
     post_init.connect(_tag_loaded, sender=Tag, dispatch_uid="pagecache-tag")
 
 
+def _page_of(response):
+    return (getattr(response, "context_data", None) or {}).get("page")
+
+
+def own_tag(response):
+    """The tag of the page ``response`` shows (``None`` for views that are not a page: feeds, search)."""
+    page = _page_of(response)
+    return page_tag(page.pk) if isinstance(page, Page) and page.pk is not None else None
+
+
 def for_response(request, response, collected):
     """Every tag of the page in ``response``: what it showed (``collected``) and what could newly appear on it."""
     from ..newsroom.models import ArchiveYearPage, ArticlePage, AuthorIndexPage, AuthorPage, HomePage, SectionPage
 
     tags = {SITE, *collected}
-    page = (getattr(response, "context_data", None) or {}).get("page")
+    page = _page_of(response)
     if isinstance(page, ArticlePage):
         # Latest and Must read; More articles draws on the section and on
         # the article's tags (collected as it loads them).

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
-from ..comments.middleware import MARKER
 from . import dependencies, store
 from .conf import hit_settings
 
@@ -37,8 +36,7 @@ def cacheable_request(meta):
 def _cacheable_response(request, response):
     if response.status_code != 200 or getattr(response, "streaming", False) or response.cookies:
         return False
-    # A view that used the reader's CSRF token (rather than the placeholder)
-    # or said so itself made a page for one reader only.
+    # A view that used the reader's CSRF token or said so itself made a page for one reader only.
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         return False
     cache_control = response.get("Cache-Control", "")
@@ -55,9 +53,7 @@ def _seconds_to_midnight():
 class PageCacheMiddleware:
     """On a page-cache miss, prepare the rendered page for the cache.
 
-    Sits below ``FormSecretsMiddleware`` (it sees the page with the
-    placeholder, never a reader's token) and below the publication's
-    locale. Adds ``ETag``, ``Last-Modified``, a ``Cache-Control`` a CDN can
+    Sits below the publication's locale. Adds ``ETag``, ``Last-Modified``, a ``Cache-Control`` a CDN can
     act on and ``Surrogate-Key``/``Cache-Tag``; leaves the page in the
     request for :class:`~caspian.pagecache.wsgi.CachedApplication` to store.
     """
@@ -74,21 +70,19 @@ class PageCacheMiddleware:
         if not _cacheable_response(request, response):
             return response
         tags = tuple(sorted(dependencies.for_response(request, response, collected)))
-        personalised = MARKER in response.content
         now = time.time()
         # A view that sets its own validators (the feeds) knows better.
-        response.headers.setdefault("ETag", _etag(response.content, weak=personalised))
+        response.headers.setdefault("ETag", _etag(response.content))
         response.headers.setdefault("Last-Modified", http_date(now))
         response["Surrogate-Key"] = response["Cache-Tag"] = " ".join(tags)
-        if not personalised:  # a page with a form is private once filled in
-            patch_cache_control(
-                response,
-                public=True,
-                max_age=0,
-                s_maxage=settings.CDN_MAX_AGE,
-                stale_while_revalidate=settings.CDN_STALE_WHILE_REVALIDATE,
-                stale_if_error=settings.CDN_STALE_IF_ERROR,
-            )
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=0,
+            s_maxage=settings.CDN_MAX_AGE,
+            stale_while_revalidate=settings.CDN_STALE_WHILE_REVALIDATE,
+            stale_if_error=settings.CDN_STALE_IF_ERROR,
+        )
         versions = store.versions_if_unchanged(tags, generation)
         response["X-Page-Cache"] = "miss"
         if versions is not None:
@@ -96,6 +90,7 @@ class PageCacheMiddleware:
                 "body": response.content,
                 "tags": tags,
                 "versions": versions,
+                "own_tag": dependencies.own_tag(response),
                 "etag": response["ETag"],
                 "last_modified": parse_http_date_safe(response["Last-Modified"]) or now,
                 "expires": now + min(settings.PAGE_CACHE_SECONDS, _seconds_to_midnight()),
@@ -103,7 +98,5 @@ class PageCacheMiddleware:
         return response
 
 
-def _etag(body, weak):
-    digest = hashlib.blake2b(body, digest_size=16).hexdigest()
-    # Weak when readers get their own secrets filled in: same page, not the same bytes.
-    return f'W/"{digest}"' if weak else f'"{digest}"'
+def _etag(body):
+    return f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'

@@ -3,25 +3,35 @@
 from django.apps import apps
 from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.contrib.settings.models import BaseSiteSetting
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from ..comments.signals import comments_changed
 from . import invalidation
 
 
-def on_page_changed(sender, instance, **kwargs):
+def on_page_changed(sender, instance, deleted=False, **kwargs):
     from ..newsroom.models import ArticlePage, AuthorPage, HomePage
 
     page = instance.specific_deferred if type(instance) is Page else instance
     if isinstance(page, ArticlePage):
-        invalidation.article_changed(page)
+        invalidation.article_changed(page, deleted=deleted)
     elif isinstance(page, HomePage):
-        invalidation.home_changed(page)
+        invalidation.home_changed(page, deleted=deleted)
     elif isinstance(page, AuthorPage):
-        invalidation.author_changed(page)
+        invalidation.author_changed(page, deleted=deleted)
     else:
-        invalidation.page_changed(page)
+        invalidation.page_changed(page, deleted=deleted)
+
+
+def on_page_deleted(sender, instance, **kwargs):
+    on_page_changed(sender, instance, deleted=True)
+
+
+def on_restriction_changed(sender, instance, **kwargs):
+    page = Page.objects.filter(pk=instance.page_id).first()  # gone already when its page was deleted
+    if page is not None:
+        invalidation.restriction_changed(page)
 
 
 def on_page_moved(sender, instance, url_path_before=None, parent_page_before=None, **kwargs):
@@ -48,10 +58,12 @@ def connect():
             page_published.connect(on_page_changed, sender=model, dispatch_uid=f"{uid}-published")
             page_unpublished.connect(on_page_changed, sender=model, dispatch_uid=f"{uid}-unpublished")
             if model is not Page:  # deleting a page deletes its base row too: one call is enough
-                pre_delete.connect(on_page_changed, sender=model, dispatch_uid=f"{uid}-deleted")
+                pre_delete.connect(on_page_deleted, sender=model, dispatch_uid=f"{uid}-deleted")
             post_page_move.connect(on_page_moved, sender=model, dispatch_uid=f"{uid}-moved")
         elif issubclass(model, BaseSiteSetting) or model is Site:
             uid = f"pagecache-{model._meta.label}"
             post_save.connect(on_site_changed, sender=model, dispatch_uid=f"{uid}-saved")
             post_delete.connect(on_site_changed, sender=model, dispatch_uid=f"{uid}-deleted")
+    for name, signal in (("saved", post_save), ("deleted", post_delete)):
+        signal.connect(on_restriction_changed, sender=PageViewRestriction, dispatch_uid=f"pagecache-restriction-{name}")
     comments_changed.connect(on_comments_changed, dispatch_uid="pagecache-comments")

@@ -1,63 +1,79 @@
 """Cache keys, stored pages and invalidation: the one place that knows how pages are kept.
 
 Every stored page (an :class:`Entry`) lists the tags it depends on (see
-:mod:`.dependencies`) and the version each tag had when the page was
-rendered. :func:`invalidate` gives tags new versions, so every entry
-stored under an old one stops matching: exact invalidation, with no list
-of pages per tag to keep in step across processes.
+:mod:`.dependencies`) and the versions (:mod:`caspian.versions`) each tag
+had when the page was rendered. Each tag has two: its *hard* version and
+its *soft* one.
+
+- :func:`invalidate` with ``hard=True`` (an article withdrawn, deleted,
+  restricted) gives tags new hard versions: every page that showed any of
+  them is never served again.
+- A soft invalidation (a list on the page changed: Latest, Must read, More
+  articles, a comment count) gives tags new soft versions. A page stored
+  under an old one is **stale**: readers keep getting it while exactly one
+  request, holding a render lock in the shared cache (:func:`claim_render`),
+  renders the new copy. A page's own tag (``Entry.own_tag``, the page
+  itself changed) counts as hard, soft or not: its old copy is never served.
 
 Checking a page's twenty-odd tags on every hit would cost a round trip to
-the shared cache for each request, so a process also keeps recent entries
-in memory, with the **generation**: one shared token that changes on every
-invalidation. While the generation is unchanged nothing can have been
-invalidated, and a hit costs one small read; when it changes, entries are
-checked against their tags again. Hits read the generation at most every
-``GENERATION_RECHECK_SECONDS``, so another process's invalidation shows
-within that time; this process's own shows at once.
+the shared cache for each request, so a process also keeps recent fresh
+entries in memory, with the **generation**: one shared token that changes
+on every invalidation. While the generation is unchanged nothing can have
+been invalidated, and a hit costs one small read; when it changes, entries
+are checked against their tags again. Hits read the generation at most
+every ``GENERATION_RECHECK_SECONDS``, so another process's invalidation
+shows within that time; this process's own shows at once.
 
 Ordering makes this safe across processes without locks:
 :func:`invalidate` changes the generation, then the tags, then the
 generation again; a page is stored only if the generation did not change
 while it was rendered and its tags read (:func:`versions_if_unchanged`).
-A tag missing from the cache (evicted) counts as changed.
+A tag missing from the cache (evicted) counts as changed, hard.
 """
 
 import hashlib
 import threading
 import time
-import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from .. import versions as stamps
+
 # Part of every key: change it when Entry changes, so a new release never
 # reads entries an older one stored.
-FORMAT = 2
+FORMAT = 3
 GENERATION_KEY = f"pagecache:{FORMAT}:generation"
 GENERATION_RECHECK_SECONDS = 0.1
 LOCAL_ENTRIES = 256  # per process; a rendered article is ~80 KB
 # Query parameters that never change a page: campaign and click trackers.
 IGNORED_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
-# A tag's version must outlive every entry that depends on it.
-TAG_SECONDS = 7 * 24 * 3600
+# How long one request may hold a page's render lock: a render takes well
+# under a second; a request that dies holding it delays the refresh by this.
+RENDER_LOCK_SECONDS = 10
 
 
 @dataclass(frozen=True)
 class Entry:
-    """A stored page: the final response headers and the body without any reader's secrets."""
+    """A stored page: the final response headers (without Set-Cookie) and the body."""
 
-    headers: tuple  # (name, value) pairs, without Set-Cookie
-    parts: tuple  # the body, split where each reader's form secrets go
+    headers: tuple  # (name, value) pairs
+    body: bytes
     tags: tuple
-    versions: tuple
+    versions: tuple  # the hard versions of ``tags``, then their soft versions
+    own_tag: str | None  # the tag of the page this is (None for feeds, search…)
     etag: str
     last_modified: float
     expires: float
 
-    @property
-    def personalised(self):
-        return len(self.parts) > 1
+
+@dataclass(frozen=True)
+class Found:
+    """What :func:`lookup` found: an entry, and whether it is stale (soft-invalidated since stored)."""
+
+    entry: Entry
+    stale: bool = False
 
 
 def key_for(host, path, query):
@@ -71,12 +87,9 @@ def key_for(host, path, query):
     return f"pagecache:{FORMAT}:page:{digest}"
 
 
-def _tag_key(tag):
-    return f"pagecache:{FORMAT}:tag:{tag}"
-
-
-def _new_token():
-    return uuid.uuid4().hex[:12]
+def _names(tags):
+    """The version names of ``tags``: all hard ones, then all soft ones."""
+    return [f"pagecache:{FORMAT}:{kind}:{tag}" for kind in ("hard", "soft") for tag in tags]
 
 
 def generation(max_age=0.0):
@@ -89,7 +102,7 @@ def generation(max_age=0.0):
         return token
     token = cache.get(GENERATION_KEY)
     if token is None:
-        cache.add(GENERATION_KEY, _new_token(), timeout=None)
+        cache.add(GENERATION_KEY, stamps.new_stamp(), timeout=None)
         token = cache.get(GENERATION_KEY)
     _last_generation[:] = [token, time.monotonic()]
     return token
@@ -98,37 +111,27 @@ def generation(max_age=0.0):
 _last_generation = [None, 0.0]
 
 
-def _versions(tags):
-    """Current version of each tag, in order; ``None`` for a tag missing from the cache."""
-    found = cache.get_many([_tag_key(tag) for tag in tags])
-    return tuple(found.get(_tag_key(tag)) for tag in tags)
-
-
 def versions_if_unchanged(tags, generation_before):
     """Versions of ``tags`` for a page rendered since ``generation_before``, or ``None``.
 
     ``None`` means something was invalidated meanwhile, so the page may be
     stale already and must not be stored. Tags without a version get one.
     """
-    versions = _versions(tags)
-    missing = {_tag_key(tag): _new_token() for tag, version in zip(tags, versions, strict=True) if version is None}
-    if missing:
-        for key, token in missing.items():
-            cache.add(key, token, timeout=TAG_SECONDS)
-        versions = _versions(tags)
+    versions = stamps.stamps_or_new(_names(tags))
     if None in versions or generation() != generation_before:
         return None
     return versions
 
 
-def invalidate(tags):
-    """Forget every stored page that depends on any of ``tags``, in every process."""
+def invalidate(tags, hard=False):
+    """Make every stored page that depends on any of ``tags`` stale (``hard``: gone), in every process."""
     tags = sorted(set(tags))
     if not tags:
         return
-    cache.set(GENERATION_KEY, _new_token(), timeout=None)
-    cache.set_many({_tag_key(tag): _new_token() for tag in tags}, timeout=TAG_SECONDS)
-    cache.set(GENERATION_KEY, _new_token(), timeout=None)
+    names = _names(tags)
+    cache.set(GENERATION_KEY, stamps.new_stamp(), timeout=None)
+    stamps.bump(names if hard else names[len(tags) :])
+    cache.set(GENERATION_KEY, stamps.new_stamp(), timeout=None)
     _local.clear()
     _last_generation[:] = [None, 0.0]
 
@@ -138,22 +141,49 @@ def save(key, entry):
 
 
 def lookup(key):
-    """The valid stored page for ``key``, or ``None``. Reads only the cache, never the database."""
+    """The stored page for ``key`` as a :class:`Found`, or ``None``. Reads only the cache, never the database."""
     current = generation(max_age=GENERATION_RECHECK_SECONDS)
     known = _local.get(key)
     if known is not None:
         entry, checked_at = known
         if entry.expires > time.time() and checked_at == current:
-            return entry
-    else:
-        entry = cache.get(key)
-        if entry is None:
-            return None
-    if entry.expires <= time.time() or _versions(entry.tags) != entry.versions:
+            return Found(entry)
         _local.discard(key)
+    entry = cache.get(key)
+    if entry is None or entry.expires <= time.time():
         return None
-    _local.put(key, (entry, current))
-    return entry
+    state = _state(entry)
+    if state == "gone":
+        return None
+    if state == "fresh":
+        _local.put(key, (entry, current))
+    return Found(entry, stale=state == "stale")
+
+
+def _state(entry):
+    """``fresh``, ``stale`` (soft-invalidated: served while one request renders anew) or ``gone``."""
+    current = stamps.stamps(_names(entry.tags))
+    if current == entry.versions:
+        return "fresh"
+    count = len(entry.tags)
+    if current[:count] != entry.versions[:count]:
+        return "gone"
+    changed = {
+        tag for tag, now, then in zip(entry.tags, current[count:], entry.versions[count:], strict=True) if now != then
+    }
+    return "gone" if None in current or entry.own_tag in changed else "stale"
+
+
+def claim_render(key):
+    """Whether this request may render the page at ``key`` anew (then it must call :func:`release_render`).
+
+    One request at a time, across processes and machines: the lock is in the shared cache.
+    """
+    return cache.add(f"{key}:rendering", True, timeout=RENDER_LOCK_SECONDS)
+
+
+def release_render(key):
+    cache.delete(f"{key}:rendering")
 
 
 def clear_local():

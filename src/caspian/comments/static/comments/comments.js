@@ -1,4 +1,7 @@
 // Comments, enhanced: the form works without this file.
+// - fetches the form token when the reader starts on the form (the page is
+//   the same for every reader, so it carries none; without it a post asks
+//   the reader to confirm);
 // - fills in the name, email and website the reader chose to save;
 // - "Reply" moves the form under the comment instead of reloading the page.
 (function () {
@@ -22,6 +25,17 @@
     }
     return null;
   }
+
+  var tokenInput = form.elements.form_token;
+  function fetchToken() {
+    form.removeEventListener("focusin", fetchToken);
+    if (tokenInput.value) return;  // a form shown again after a post carries its own
+    fetch(form.getAttribute("data-token-url"), { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) { if (data && !tokenInput.value) tokenInput.value = data.form_token; })
+      .catch(function () {});  // the post then asks the reader to confirm: nothing is lost
+  }
+  form.addEventListener("focusin", fetchToken);
 
   var saved = savedDetails();
   if (saved) {
