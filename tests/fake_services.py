@@ -203,3 +203,41 @@ class FakeFileHost(FakeHTTPService):
         if path not in self.files:
             return self._send(request, 404, b"Not Found", "text/plain")
         self._send(request, 200, self.files[path], "application/octet-stream")
+
+
+class FakeS3:
+    """moto's S3 server on a free port of 127.0.0.1, with ``bucket`` readable by anyone, as a media bucket is.
+
+    ``url`` is the endpoint; ``client`` a boto3 client for it, with the given credentials.
+    """
+
+    def __init__(self, bucket, *, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY):  # noqa: N803 (the variables' names)
+        self.bucket = bucket
+        self.credentials = {"aws_access_key_id": AWS_ACCESS_KEY_ID, "aws_secret_access_key": AWS_SECRET_ACCESS_KEY}
+
+    def __enter__(self):
+        import boto3
+        from moto.server import ThreadedMotoServer
+
+        self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self.server.start()
+        try:
+            host, port = self.server.get_host_and_port()
+            self.url = f"http://{host}:{port}"
+            self.client = boto3.client("s3", endpoint_url=self.url, region_name="us-east-1", **self.credentials)
+            self.client.create_bucket(Bucket=self.bucket)
+            public_read = {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{self.bucket}/*",
+            }
+            policy = {"Version": "2012-10-17", "Statement": [public_read]}
+            self.client.put_bucket_policy(Bucket=self.bucket, Policy=json.dumps(policy))
+        except BaseException:
+            self.server.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.server.stop()

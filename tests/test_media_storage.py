@@ -5,27 +5,25 @@ storage is configured by ``caspian/settings.py`` itself, run with the
 variables an operator sets, so the environment parsing is the one tested.
 """
 
-import json
 import os
 import runpy
 import socket
 from io import BytesIO
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.request import urlopen
 
-import boto3
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
 from django.test import override_settings
-from moto.server import ThreadedMotoServer
 from PIL import Image
 
 import caspian.settings
 from caspian.newsroom.factories import NewsImageFactory
 from caspian.newsroom.models import NewsImage
+
+from .fake_services import FakeS3
 
 BUCKET = "caspian-media"
 # Every variable the media settings read, so none leaks in from the shell.
@@ -63,36 +61,9 @@ def storages_from(values):
 
 @pytest.fixture(scope="module")
 def s3_store():
-    """moto's S3 server on a free port of 127.0.0.1, with a bucket that anyone may read, as a media bucket is.
-
-    Starting it takes about a second (moto loads its backends), so the
-    tests of this module share one.
-    """
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        url = f"http://{host}:{port}"
-        client = boto3.client(
-            "s3",
-            endpoint_url=url,
-            region_name="us-east-1",
-            aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        )
-        client.create_bucket(Bucket=BUCKET)
-        public_read = {
-            "Effect": "Allow",
-            "Principal": "*",
-            "Action": "s3:GetObject",
-            "Resource": f"arn:aws:s3:::{BUCKET}/*",
-        }
-        client.put_bucket_policy(
-            Bucket=BUCKET, Policy=json.dumps({"Version": "2012-10-17", "Statement": [public_read]})
-        )
-        yield SimpleNamespace(url=url, client=client)
-    finally:
-        server.stop()
+    """moto's S3 server (about a second to start, so the tests of this module share one)."""
+    with FakeS3(BUCKET, **CREDENTIALS) as store:
+        yield store
 
 
 def keys_in_bucket(store, prefix):
