@@ -1,23 +1,17 @@
-"""Cache tags: what a page depends on, named the same way for storing and for invalidating.
+"""What a cached page depends on, collected while it renders; the tag names are ``newsroom.cache_tags``'.
 
-A page rendered for the cache depends on:
+Every page (``page-<id>``) and taggit tag (``tag-<id>``) loaded while a
+page renders is collected automatically (a ``post_init`` receiver), so a
+new listing cannot forget one. To those :func:`for_response` adds ``site``,
+the lists the page declares it shows (its ``cache_tags()``), and
+``articles`` for the views outside the page tree that list articles.
 
-- ``page-<id>`` for every Wagtail page loaded while rendering it: the
-  article itself, each teaser in Must read, More articles and Latest, the
-  bylines' authors, the sections in the navigation. Collected
-  automatically (a ``post_init`` receiver), so a new listing cannot forget.
-- ``tag-<id>`` for every taggit tag loaded (an article's tags, a tag page).
-- Listing tags for what could newly appear on it: ``latest``, ``must-read``,
-  ``articles`` (any article at all: feeds, sitemaps, search), and
-  ``section-<id>-list``, ``year-<id>-list``, ``author-<id>-list``.
-- ``site`` for everything: publication settings and the navigation.
-
-Pages over the whole archive (feeds, sitemaps) depend on ``articles``,
-which every article's change invalidates, instead of on each article they
-list: a sitemap page of 50,000 articles would otherwise carry 50,000 tags.
+Pages over the whole archive (feeds, sitemaps) depend on ``articles``
+instead of on each article they list: a page type whose pages such views
+stand for by one tag names it in ``cache_archive_tag``.
 
 The same names go out in ``Surrogate-Key`` and ``Cache-Tag`` headers, so
-a CDN can purge by tag too.
+a CDN or proxy can purge by tag too.
 """
 
 from contextlib import contextmanager
@@ -28,11 +22,7 @@ from django.db.models.signals import post_init
 from taggit.models import Tag
 from wagtail.models import Page
 
-SITE = "site"
-LATEST = "latest"
-MUST_READ = "must-read"
-ARTICLES = "articles"
-AUTHORS = "authors"
+from ..newsroom.cache_tags import ARTICLES, SITE, page_tag, tag_tag
 
 # URL names of views (outside Wagtail's page tree) listing articles, or their corrections.
 ARTICLE_LISTING_VIEWS = {"feed", "sitemap_index", "sitemap", "news_sitemap", "search"}
@@ -44,25 +34,12 @@ WHOLE_ARCHIVE_VIEWS = ARTICLE_LISTING_VIEWS - {"search"}
 _collected = ContextVar("pagecache_collected", default=None)
 
 
-def page_tag(page_id):
-    return f"page-{page_id}"
-
-
-def tag_tag(tag_id):
-    return f"tag-{tag_id}"
-
-
-def listing_tag(kind, object_id):
-    """``kind`` is ``section``, ``year`` or ``author``."""
-    return f"{kind}-{object_id}-list"
-
-
 class Collected(set):
-    """The tags collected while rendering a page; ``article_tags``: those naming articles."""
+    """The tags collected while rendering a page; ``archived``: those an archive tag stands for."""
 
     def __init__(self):
         super().__init__()
-        self.article_tags = set()
+        self.archived = set()
 
 
 @contextmanager
@@ -80,8 +57,8 @@ def _page_loaded(sender, instance, **kwargs):
     tags = _collected.get()
     if tags is not None and instance.pk is not None:
         tags.add(page_tag(instance.pk))
-        if instance._meta.label == "newsroom.ArticlePage":
-            tags.article_tags.add(page_tag(instance.pk))
+        if getattr(sender, "cache_archive_tag", None):
+            tags.archived.add(page_tag(instance.pk))
 
 
 def _tag_loaded(sender, instance, **kwargs):
@@ -109,28 +86,13 @@ def own_tag(response):
 
 def for_response(request, response, collected):
     """Every tag of the page in ``response``: what it showed (``collected``) and what could newly appear on it."""
-    from ..newsroom.models import ArchiveYearPage, ArticlePage, AuthorIndexPage, AuthorPage, HomePage, SectionPage
-
     tags = {SITE, *collected}
     page = _page_of(response)
-    if isinstance(page, ArticlePage):
-        # Latest and Must read; More articles draws on the section and on
-        # the article's tags (collected as it loads them).
-        tags |= {LATEST, MUST_READ, listing_tag("section", page.section_id)}
-    elif isinstance(page, HomePage):
-        # The front page's section blocks show each section's newest.
-        tags |= {LATEST, MUST_READ, ARTICLES}
-    elif isinstance(page, SectionPage):
-        tags.add(listing_tag("section", page.pk))
-    elif isinstance(page, ArchiveYearPage):
-        tags.add(listing_tag("year", page.pk))
-    elif isinstance(page, AuthorPage):
-        tags.add(listing_tag("author", page.pk))
-    elif isinstance(page, AuthorIndexPage):
-        tags.add(AUTHORS)
+    if isinstance(page, Page) and hasattr(page, "cache_tags"):
+        tags |= page.cache_tags()
     match = getattr(request, "resolver_match", None)
     if match is not None and match.url_name in ARTICLE_LISTING_VIEWS:
         tags.add(ARTICLES)
         if match.url_name in WHOLE_ARCHIVE_VIEWS:
-            tags -= collected.article_tags
+            tags -= collected.archived
     return tags

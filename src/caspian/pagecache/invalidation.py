@@ -1,8 +1,10 @@
 """What each editorial event invalidates: cached pages (by tag) and the CDN or proxy in front.
 
-Each function takes the changed object, works out the tags whose pages
-now show something else (:mod:`.dependencies` names them) and the public
-addresses to purge from a CDN or caching proxy in front.
+Each function takes the changed object and finds the tags whose pages now
+show something else, and the public addresses to purge from a CDN or
+caching proxy in front. A page declares what a change to it invalidates
+(its ``cache_invalidation()``, see ``caspian.newsroom.cache_tags``), so
+nothing here names a page type.
 
 A change is **soft** unless something must disappear: pages that show the
 change in a list are served stale while one request renders them anew,
@@ -28,11 +30,11 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
+from wagtail.models import Page
 
 from ..distribution.feeds import CORRECTION_FORMATS, FORMATS
-from ..newsroom.listings import FRONT_PAGE_LATEST_COUNT
+from ..newsroom.cache_tags import ARTICLES, SITE, default_invalidation, page_tag
 from . import proxy, store
-from .dependencies import ARTICLES, AUTHORS, LATEST, MUST_READ, SITE, listing_tag, page_tag, tag_tag
 
 logger = logging.getLogger(__name__)
 
@@ -47,84 +49,39 @@ SITEWIDE_LISTINGS = [
 ]
 
 
-def article_changed(article, *, url_path_before=None, parent_before=None, deleted=False):
-    """An article was published, unpublished, moved or deleted.
+def page_changed(page, *, deleted=False, url_path_before=None, parent_before=None):
+    """A page was published, unpublished, moved or deleted: what it declares (its ``cache_invalidation()``).
 
-    ``url_path_before``/``parent_before`` describe where a moved article was.
+    ``url_path_before``/``parent_before`` describe where a moved page was.
     """
-    from ..newsroom.models import ArticlePage
-
-    authors = [byline.author for byline in article.bylines.select_related("author")]
-    tags = list(article.tags.all())
-    parents = {article.get_parent()} | ({parent_before.specific} if parent_before else set())
-    keys = {page_tag(article.pk), ARTICLES, listing_tag("section", article.section_id)}
-    keys |= {listing_tag("year", parent.pk) for parent in parents}
-    keys |= {listing_tag("section", parent.get_parent().pk) for parent in parents if parent_before}
-    keys |= {listing_tag("author", author.pk) for author in authors}
-    keys |= {tag_tag(tag.pk) for tag in tags}
-    # A topic page lists its articles: one newly in the topic must show there. (One leaving the topic
-    # is covered by its own page tag, which the topic page carries while it lists the article.)
-    topics = list(article.topics.all())
-    keys |= {page_tag(topic.pk) for topic in topics}
-    site = article.get_site()
-    if article.live and _among_newest(ArticlePage, article, site):
-        keys.add(LATEST)
-    pages = [*parents, *authors, *topics]
-    section = article.section if article.section_id else None
-    if section is not None:
-        pages.append(section)
-    if site is not None:
-        pages.append(site.root_page)
-    urls = [_absolute(site, path) for path in _listing_paths(tags, authors, section)]
+    declared = getattr(page, "cache_invalidation", None)
+    if declared is not None:
+        change = declared(deleted=deleted, parent_before=parent_before)
+    else:
+        change = default_invalidation(page, deleted=deleted)
+    site = page.get_site()
+    urls = [_absolute(site, path) for path in _listing_paths(change)]
     if url_path_before and site is not None:
         urls.append(site.root_url + url_path_before[len(site.root_page.url_path) - 1 :])
-    # Withdrawn or deleted: gone everywhere at once, teasers included.
-    _invalidate(keys, hard=not article.live or deleted, changed=[article], pages=pages, urls=urls)
+    _invalidate(change.tags, hard=change.hard, changed=[page], pages=change.pages, urls=urls)
 
 
-def _among_newest(model, article, site):
-    """Whether ``article`` is recent enough to show in Latest lists (the front page's is the longest)."""
-    newer = model.objects.public_articles().filter(first_published_at__gt=article.first_published_at)
-    if site is not None:
-        newer = newer.in_site(site)
-    return newer.count() <= FRONT_PAGE_LATEST_COUNT
-
-
-def _listing_paths(tags, authors, section):
-    paths = [reverse(name, kwargs=kwargs) for name, kwargs in SITEWIDE_LISTINGS]
-    scopes = [("tag", tag.slug) for tag in tags if tag.slug] + [("author", author.slug) for author in authors]
-    if section is not None:
-        scopes.append(("section", section.slug))
+def _listing_paths(change):
+    """Addresses of the feeds and lists showing a change (for CDNs that purge only by address)."""
+    paths = [reverse(name, kwargs=kwargs) for name, kwargs in SITEWIDE_LISTINGS] if ARTICLES in change.tags else []
     paths += [
-        reverse("feed", kwargs={"scope": scope, "slug": slug, "fmt": fmt}) for scope, slug in scopes for fmt in FORMATS
+        reverse("feed", kwargs={"scope": scope, "slug": slug, "fmt": fmt})
+        for scope, slug in change.scopes
+        for fmt in FORMATS
     ]
-    paths += [reverse("tag", args=[tag.slug]) for tag in tags if tag.slug]
+    paths += [reverse("tag", args=[slug]) for scope, slug in change.scopes if scope == "tag"]
     return paths
 
 
 def comments_changed(article_ids):
     """Readers' comments (or their count) changed on these articles."""
-    from ..newsroom.models import ArticlePage
-
-    # The article's own page shows the comments: its old copy goes (store.Entry.own_tag); lists showing counts are soft.
-    articles = list(ArticlePage.objects.filter(pk__in=article_ids))
-    _invalidate({page_tag(pk) for pk in article_ids}, changed=articles)
-
-
-def home_changed(home, *, deleted=False):
-    """The front page was published: its lead story or the Must read picks may have changed."""
-    _invalidate({page_tag(home.pk), MUST_READ}, hard=deleted or not home.live, changed=[home])
-
-
-def author_changed(author, *, deleted=False):
-    """An author's page (name, photo, bio shown in every byline box) changed."""
-    hard = deleted or not author.live
-    _invalidate({page_tag(author.pk), AUTHORS}, hard=hard, changed=[author], pages=[author.get_parent()])
-
-
-def page_changed(page, *, deleted=False):
-    """Any other page changed (a section, a year folder, a plain page): navigation may show it."""
-    _invalidate({page_tag(page.pk), SITE}, hard=deleted or not page.live, changed=[page])
+    # Each article's own page shows them: its old copy goes (store.Entry.own_tag); counts elsewhere are soft.
+    _invalidate({page_tag(pk) for pk in article_ids}, changed=list(Page.objects.filter(pk__in=article_ids)))
 
 
 def restriction_changed(page):

@@ -10,37 +10,26 @@ from ..comments.signals import comments_changed
 from . import invalidation
 
 
-def on_page_changed(sender, instance, deleted=False, **kwargs):
-    from ..newsroom.models import ArticlePage, AuthorPage, HomePage
-
-    page = instance.specific_deferred if type(instance) is Page else instance
-    if isinstance(page, ArticlePage):
-        invalidation.article_changed(page, deleted=deleted)
-    elif isinstance(page, HomePage):
-        invalidation.home_changed(page, deleted=deleted)
-    elif isinstance(page, AuthorPage):
-        invalidation.author_changed(page, deleted=deleted)
-    else:
-        invalidation.page_changed(page, deleted=deleted)
+def on_page_changed(sender, instance, **kwargs):
+    invalidation.page_changed(_specific(instance))
 
 
 def on_page_deleted(sender, instance, **kwargs):
-    on_page_changed(sender, instance, deleted=True)
+    invalidation.page_changed(_specific(instance), deleted=True)
+
+
+def on_page_moved(sender, instance, url_path_before=None, parent_page_before=None, **kwargs):
+    invalidation.page_changed(_specific(instance), url_path_before=url_path_before, parent_before=parent_page_before)
+
+
+def _specific(page):
+    return page.specific_deferred if type(page) is Page else page
 
 
 def on_restriction_changed(sender, instance, **kwargs):
     page = Page.objects.filter(pk=instance.page_id).first()  # gone already when its page was deleted
     if page is not None:
         invalidation.restriction_changed(page)
-
-
-def on_page_moved(sender, instance, url_path_before=None, parent_page_before=None, **kwargs):
-    from ..newsroom.models import ArticlePage
-
-    if isinstance(instance, ArticlePage):
-        invalidation.article_changed(instance, url_path_before=url_path_before, parent_before=parent_page_before)
-    else:
-        invalidation.page_changed(instance)
 
 
 def on_comments_changed(sender, article_ids, **kwargs):

@@ -13,6 +13,7 @@ from wagtail.search import index
 
 from ..admin_forms import ArticlePageForm
 from ..blocks import BodyBlock
+from ..cache_tags import ARTICLES, LATEST, MUST_READ, Invalidation, listing_tag, page_tag, tag_tag
 from ..corrections import CorrectionQuerySet
 from ..querysets import ArticlePageQuerySet
 from .pages import ARTICLE_LEVEL, OneHistoryLinePerRevisionMixin, SectionPage, ViewRestrictionShortcutMixin
@@ -228,6 +229,47 @@ class ArticlePage(OneHistoryLinePerRevisionMixin, ViewRestrictionShortcutMixin, 
             related += others.in_section(self.section)[: wanted + len(shown)]
         related = {a.pk: a for a in related if a.pk not in shown}.values()
         return pinned + sorted(related, key=lambda a: (a.first_published_at, a.pk), reverse=True)[:wanted]
+
+    # Pages over the whole archive (feeds, sitemaps) depend on this one tag
+    # instead of on each article they list (50,000 tags on a sitemap page).
+    cache_archive_tag = ARTICLES
+
+    def cache_tags(self):
+        """Lists on this page a new article could join: Latest, Must read, and (More articles) its section."""
+        return {LATEST, MUST_READ, listing_tag("section", self.section_id)}
+
+    def cache_invalidation(self, *, deleted=False, parent_before=None):
+        """Published, unpublished, moved (from under ``parent_before``) or deleted: every list it is on."""
+        authors = [byline.author for byline in self.bylines.select_related("author")]
+        tags = list(self.tags.all())
+        topics = list(self.topics.all())
+        parents = {self.get_parent().specific} | ({parent_before.specific} if parent_before else set())
+        keys = {page_tag(self.pk), ARTICLES, listing_tag("section", self.section_id)}
+        keys |= {listing_tag("year", parent.pk) for parent in parents}
+        keys |= {listing_tag("section", parent.get_parent().pk) for parent in parents if parent_before}
+        keys |= {listing_tag("author", author.pk) for author in authors}
+        keys |= {tag_tag(tag.pk) for tag in tags}
+        # A topic page lists its articles: one newly in the topic must show there. (One leaving the topic
+        # is covered by its own page tag, which the topic page carries while it lists the article.)
+        keys |= {page_tag(topic.pk) for topic in topics}
+        site = self.get_site()
+        if self.live and self._among_newest(site):
+            keys.add(LATEST)
+        section = self.section if self.section_id else None
+        pages = [*parents, *authors, *topics, *([section] if section else []), *([site.root_page] if site else [])]
+        scopes = [("tag", tag.slug) for tag in tags if tag.slug] + [("author", author.slug) for author in authors]
+        scopes += [("section", section.slug)] if section else []
+        # Withdrawn or deleted: gone everywhere at once, teasers included.
+        return Invalidation(keys, hard=deleted or not self.live, pages=pages, scopes=scopes)
+
+    def _among_newest(self, site):
+        """Whether this article is recent enough to show in Latest lists (the front page's is the longest)."""
+        from ..listings import FRONT_PAGE_LATEST_COUNT
+
+        newer = type(self).objects.public_articles().filter(first_published_at__gt=self.first_published_at)
+        if site is not None:
+            newer = newer.in_site(site)
+        return newer.count() <= FRONT_PAGE_LATEST_COUNT
 
     def get_context(self, request, *args, **kwargs):
         from .. import listings

@@ -6,6 +6,7 @@ from wagtail.admin.panels import FieldPanel, TitleFieldPanel
 from wagtail.models import Page
 from wagtail.search import index
 
+from ..cache_tags import AUTHORS, Invalidation, listing_tag, page_tag
 from ..pagination import listing_page
 from .pages import ViewRestrictionShortcutMixin
 
@@ -16,6 +17,10 @@ class AuthorIndexPage(ViewRestrictionShortcutMixin, Page):
     parent_page_types = ["newsroom.HomePage"]
     subpage_types = ["newsroom.AuthorPage"]
     max_count_per_parent = 1
+
+    def cache_tags(self):
+        """The list of authors, which a new author page could join."""
+        return {AUTHORS}
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -59,6 +64,15 @@ class AuthorPage(ViewRestrictionShortcutMixin, Page):
     search_fields = [*Page.search_fields, index.SearchField("bio"), index.SearchField("role")]
     parent_page_types = ["newsroom.AuthorIndexPage"]
     subpage_types = []
+
+    def cache_tags(self):
+        """The list of this author's articles, which a new one could join."""
+        return {listing_tag("author", self.pk)}
+
+    def cache_invalidation(self, *, deleted=False, parent_before=None):
+        """Name, photo and bio show in every byline box, and on the list of authors."""
+        hard = deleted or not self.live
+        return Invalidation({page_tag(self.pk), AUTHORS}, hard=hard, pages=[self.get_parent()])
 
     class Meta:
         verbose_name = "author"

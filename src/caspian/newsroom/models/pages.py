@@ -25,6 +25,7 @@ from wagtail.models import Orderable, Page, PageLogEntry, PageViewRestriction
 from wagtail.search import index
 
 from ..blocks import BodyBlock
+from ..cache_tags import ARTICLES, LATEST, MUST_READ, Invalidation, listing_tag, page_tag
 from ..pagination import listing_page
 from ..sites import view_restriction_free
 
@@ -126,6 +127,14 @@ class HomePage(ViewRestrictionShortcutMixin, Page):
     ]
     parent_page_types = ["wagtailcore.Page"]
     max_count_per_parent = 1
+
+    def cache_tags(self):
+        """Latest, Must read, and the sections' blocks of their newest articles."""
+        return {LATEST, MUST_READ, ARTICLES}
+
+    def cache_invalidation(self, *, deleted=False, parent_before=None):
+        """Published: its lead story, or the Must read picks shown across the site, may have changed."""
+        return Invalidation({page_tag(self.pk), MUST_READ}, hard=deleted or not self.live)
 
     def get_context(self, request, *args, **kwargs):
         from .. import listings
@@ -256,6 +265,10 @@ class SectionPage(ViewRestrictionShortcutMixin, DirectChildRoutingMixin, Page):
             folder = self.add_child(instance=ArchiveYearPage(title=str(year), slug=str(year)))
         return folder
 
+    def cache_tags(self):
+        """The list of its articles, which a new article could join."""
+        return {listing_tag("section", self.pk)}
+
     def get_context(self, request, *args, **kwargs):
         from .articles import ArticlePage
 
@@ -289,6 +302,10 @@ class ArchiveYearPage(ViewRestrictionShortcutMixin, DirectChildRoutingMixin, Pag
             return parent
         section = SectionPage.objects.filter(path=self.path[: -self.steplen]).first() if self.path else None
         return section or self.get_parent().specific
+
+    def cache_tags(self):
+        """The list of the articles of its year, which a new article could join."""
+        return {listing_tag("year", self.pk)}
 
     def get_context(self, request, *args, **kwargs):
         from .articles import ArticlePage
