@@ -10,6 +10,7 @@ import caspian.pagecache
 from caspian.newsroom.cache_tags import SITE, Invalidation, default_invalidation, listing_tag, page_tag
 from caspian.newsroom.models import ArchiveYearPage, ArticlePage, SectionPage, StandardPage
 
+
 @pytest.mark.pure
 def test_the_page_cache_names_no_page_type():
     names = {model.__name__ for model in get_page_models()} - {"Page"}

@@ -18,8 +18,8 @@ by the changed pages' own addresses. CDNs that purge only by address
 (Wagtail's frontend cache backends in ``WAGTAILFRONTENDCACHE``) get every
 address that shows the change.
 
-Tags are invalidated at once and again after the transaction commits: at
-once, so this process and tests see it; after commit, because a reader's
+Inside a transaction, tags are invalidated at once and again after it
+commits: at once, so this process and tests see it; after commit, because a reader's
 request could otherwise render the old content in between and store it.
 The CDN is purged only after commit, for the same reason.
 """
@@ -102,7 +102,10 @@ def _invalidate(keys, *, hard=False, changed=(), pages=(), urls=()):
     purged everywhere); ``pages`` and ``urls``: other addresses showing the
     change, for CDNs that cannot purge by tag.
     """
-    store.invalidate(keys, hard=hard)
+    if transaction.get_connection().in_atomic_block:
+        # Now as well, so this process sees the change before it commits. (Outside a
+        # transaction on_commit runs at once: twice would throw away renders begun between.)
+        store.invalidate(keys, hard=hard)
     changed, pages, urls = list(changed), list(pages), list(urls)
 
     def after_commit():

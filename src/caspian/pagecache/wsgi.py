@@ -7,6 +7,7 @@ to claim the render lock) renders the new copy; a page that is gone (it
 changed itself) is rendered anew by the request that asks for it.
 """
 
+import re
 import time
 
 from django.utils.http import parse_http_date_safe
@@ -20,6 +21,10 @@ HIT = ("X-Page-Cache", "hit")
 STALE = ("X-Page-Cache", "stale")
 # Headers a 304 repeats (RFC 9110, 15.4.5).
 NOT_MODIFIED_HEADERS = {"cache-control", "content-location", "etag", "expires", "vary", "last-modified"}
+# How long a proxy or CDN may keep a stale copy it got from here: a second,
+# so it asks again once the new copy is rendered (not after s-maxage).
+STALE_SHARED_SECONDS = 1
+_S_MAXAGE = re.compile(r"s-maxage=\d+")
 
 
 class CachedApplication:
@@ -61,13 +66,23 @@ class CachedApplication:
         return response
 
     def serve(self, entry, environ, start_response, marker):
+        headers = entry.headers if marker is HIT else _briefly_shared(entry.headers)
         if _not_modified(entry, environ):
-            headers = [(name, value) for name, value in entry.headers if name.lower() in NOT_MODIFIED_HEADERS]
+            headers = [(name, value) for name, value in headers if name.lower() in NOT_MODIFIED_HEADERS]
             start_response("304 Not Modified", [*headers, marker])
             return []
-        headers = [*entry.headers, ("Content-Length", str(len(entry.body))), ("Age", _age(entry)), marker]
+        headers = [*headers, ("Content-Length", str(len(entry.body))), ("Age", _age(entry)), marker]
         start_response("200 OK", headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]
+
+
+def _briefly_shared(headers):
+    """``headers`` with a ``Cache-Control`` that lets shared caches keep the page :data:`STALE_SHARED_SECONDS`."""
+    replacement = f"s-maxage={STALE_SHARED_SECONDS}"
+    return tuple(
+        (name, _S_MAXAGE.sub(replacement, value) if name.lower() == "cache-control" else value)
+        for name, value in headers
+    )
 
 
 def _not_modified(entry, environ):
