@@ -140,23 +140,29 @@ def save(key, entry):
     cache.set(key, entry, timeout=max(1, int(entry.expires - time.time())))
 
 
-def lookup(key):
-    """The stored page for ``key`` as a :class:`Found`, or ``None``. Reads only the cache, never the database."""
+def lookup(key, shared=False):
+    """The stored page for ``key`` as a :class:`Found`, or ``None``. Reads only the cache, never the database.
+
+    A stale page is remembered in this process too (checking its tags means
+    reading dozens of keys), until the generation changes or ``shared=True``
+    asks the shared cache again: the request that may render it anew does
+    so first, since another process may have stored the new copy already.
+    """
     current = generation(max_age=GENERATION_RECHECK_SECONDS)
-    known = _local.get(key)
+    known = None if shared else _local.get(key)
     if known is not None:
-        entry, checked_at = known
+        entry, checked_at, stale = known
         if entry.expires > time.time() and checked_at == current:
-            return Found(entry)
+            return Found(entry, stale)
         _local.discard(key)
     entry = cache.get(key)
     if entry is None or entry.expires <= time.time():
         return None
     state = _state(entry)
     if state == "gone":
+        _local.discard(key)
         return None
-    if state == "fresh":
-        _local.put(key, (entry, current))
+    _local.put(key, (entry, current, state == "stale"))
     return Found(entry, stale=state == "stale")
 
 

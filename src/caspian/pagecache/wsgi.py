@@ -46,7 +46,10 @@ class CachedApplication:
             if not store.claim_render(key):  # another request is rendering it: this reader needn't wait
                 return self.serve(found.entry, environ, start_response, STALE)
             try:
-                return self.render(key, environ, start_response)
+                again = store.lookup(key, shared=True)  # rendered anew meanwhile, by another process?
+                if again is None or again.stale:
+                    return self.render(key, environ, start_response)
+                found = again
             finally:
                 store.release_render(key)
         return self.serve(found.entry, environ, start_response, HIT)
