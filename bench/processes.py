@@ -122,14 +122,11 @@ def log_tail(log_path, lines=15):
     return f" Last lines of {Path(log_path).name}:\n" + "".join("    " + line for line in tail)
 
 
-def group_cpu_seconds(pgid):
-    """CPU time (user + system) used so far by the live processes of process group ``pgid``.
+def group_processes(pgid):
+    """``(pid, /proc/<pid>/stat fields after the command name)`` for each live process of group ``pgid``.
 
-    Read from /proc; 0.0 where /proc is missing. Used to tell whether the
-    server or the load generator was the one short of CPU.
+    Nothing where /proc is missing.
     """
-    total = 0
-    ticks = os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir() if Path("/proc").exists() else ():
         if not entry.name.isdigit():
             continue
@@ -139,8 +136,18 @@ def group_cpu_seconds(pgid):
         except (OSError, IndexError):
             continue
         if int(fields[2]) == pgid:  # fields[0] is field 3 (state); pgrp is field 5
-            total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15
-    return total / ticks
+            yield entry.name, fields
+
+
+def group_cpu_seconds(pgid):
+    """CPU time (user + system) used so far by the live processes of process group ``pgid``.
+
+    Read from /proc; 0.0 where /proc is missing. Used to tell whether the
+    server or the load generator was the one short of CPU.
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    # utime, stime: fields 14 and 15
+    return sum(int(fields[11]) + int(fields[12]) for _pid, fields in group_processes(pgid)) / ticks
 
 
 def wait_until_idle(pgid, timeout=60, interval=0.5, busy_share=0.1):

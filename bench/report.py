@@ -98,9 +98,14 @@ def _ms(value):
 def plain_table(rows, seconds):
     """The table as aligned text lines, for the terminal (numbers right-aligned)."""
     statics = static_figures(rows)
-    table = [list(COLUMNS), *(cells(row, statics, seconds) for row in in_table_order(rows))]
-    widths = [max(len(line[i]) for line in table) for i in range(len(COLUMNS))]
-    numeric = {1, 3, 4, 5, 6, 7, 8}
+    lines = [cells(row, statics, seconds) for row in in_table_order(rows)]
+    return aligned(COLUMNS, lines, numeric={1, 3, 4, 5, 6, 7, 8})
+
+
+def aligned(columns, rows, numeric):
+    """``rows`` of cells under ``columns`` as aligned text lines; the columns numbered in ``numeric`` right-aligned."""
+    table = [list(columns), *rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
     return [
         "  ".join(
             cell.rjust(width) if i in numeric else cell.ljust(width)

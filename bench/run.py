@@ -21,6 +21,10 @@ both backends, most of it `caspian demo` loading the demo (2 to 3 minutes
 per backend). A full run measures for about 9 minutes; with the demo and
 generating 100,000 articles per backend it takes 25 to 35 minutes. The run
 prints its own estimate first (see bench/README.md).
+
+`--breaking-news` runs the breaking-news benchmark instead (readers on the
+lead story and the front page while stories are published, straight and
+through Varnish): bench/breaking_news.py, whose options follow it.
 """
 
 import argparse
@@ -53,6 +57,7 @@ QUICK = {"sizes": "200", "duration": 3.0, "warmup": 1.0}
 PAGES = ("article", "home", "section", "search", "feed", "sitemap")
 # A load average above this (over the last minute) means other work is running.
 BUSY_LOAD = 0.5
+BREAKING_NEWS = "--breaking-news"  # hands the run to bench/breaking_news.py
 MEASUREMENTS_PER_BLOCK = len(PAGES) + 3  # plus the uncached article, the static file and the trivial app
 
 
@@ -64,9 +69,15 @@ def parse_args(argv):
         epilog="examples:\n"
         "  .venv/bin/python bench/run.py --quick\n"
         "  .venv/bin/python bench/run.py --backends sqlite --sizes 1000 --duration 5\n"
-        "  make bench BENCH_ARGS='--quick'",
+        "  make bench BENCH_ARGS='--quick'\n"
+        "  make bench BENCH_ARGS='--breaking-news --quick'",
     )
     parser.add_argument("--quick", action="store_true", help="smoke run: 200 articles, 3 s per URL, 1 s warm-up")
+    parser.add_argument(
+        "--breaking-news", action="store_true",
+        help="run the breaking-news benchmark instead; the options after it are its own "
+        "(python -m bench.breaking_news --help)",
+    )  # fmt: skip
     parser.add_argument(
         "--backends", default=",".join(sites.BACKENDS), help="comma-separated, of: sqlite, postgres (default: both)"
     )
@@ -75,19 +86,7 @@ def parse_args(argv):
     parser.add_argument("--warmup", type=float, help=f"seconds of discarded load first (default: {FULL['warmup']:g})")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default: 2)")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (default: 32)")
-    parser.add_argument(
-        "--no-pin", dest="pin", action="store_false",
-        help="let wrk and the servers share all CPUs (default: wrk on the last CPU, servers on the others)",
-    )  # fmt: skip
-    parser.add_argument("--no-install", dest="install", action="store_false", help="never run apt-get")
-    parser.add_argument(
-        "--postgres", default="postgres://postgres@127.0.0.1:5432",
-        help="PostgreSQL server to create the scratch database on (default: %(default)s)",
-    )  # fmt: skip
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379", help="Redis server (default: %(default)s)")
-    parser.add_argument(
-        "--redis-db", type=int, default=15, help="Redis database number, flushed before and after (default: 15)"
-    )
+    sites.add_server_options(parser)
     options = parser.parse_args(argv)
     defaults = QUICK if options.quick else FULL
     for name, value in defaults.items():
@@ -130,6 +129,11 @@ class Progress:
 
 def main(argv=None):
     """Run the benchmark; return the exit status: 0, 1 after a problem it explained, 130 when interrupted."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if BREAKING_NEWS in argv:
+        import breaking_news
+
+        return breaking_news.main([arg for arg in argv if arg != BREAKING_NEWS])
     options = parse_args(argv)
     # A plain `kill` or a closed terminal must clean up like Ctrl+C does.
     for sig in (signal.SIGTERM, signal.SIGHUP):

@@ -218,3 +218,20 @@ def _redis_client(url):
     import redis  # from the venv (django-redis needs it)
 
     return redis.Redis.from_url(url, socket_connect_timeout=5)
+
+
+def add_server_options(parser):
+    """The command-line options every benchmark shares: CPU pinning, installing tools, the servers to use."""
+    parser.add_argument(
+        "--no-pin", dest="pin", action="store_false",
+        help="let wrk and the servers share all CPUs (default: wrk on the last CPU, servers on the others)",
+    )  # fmt: skip
+    parser.add_argument("--no-install", dest="install", action="store_false", help="never run apt-get")
+    parser.add_argument(
+        "--postgres", default="postgres://postgres@127.0.0.1:5432",
+        help="PostgreSQL server to create the scratch database on (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379", help="Redis server (default: %(default)s)")
+    parser.add_argument(
+        "--redis-db", type=int, default=15, help="Redis database number, flushed before and after (default: 15)"
+    )

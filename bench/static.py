@@ -33,7 +33,7 @@ http {{
     # wrk keeps its connections open, as it does with granian, which has no
     # cap: nginx's default of 1,000 requests would add reconnections.
     keepalive_requests 1000000;
-    client_body_temp_path {prefix}/tmp/body;
+{extra}    client_body_temp_path {prefix}/tmp/body;
     proxy_temp_path {prefix}/tmp/proxy;
     fastcgi_temp_path {prefix}/tmp/fastcgi;
     uwsgi_temp_path {prefix}/tmp/uwsgi;
@@ -47,10 +47,13 @@ http {{
 
 
 @contextlib.contextmanager
-def static_server(body, tools, cpus):
+def static_server(body, tools, cpus, gzipped=None):
     """Serve ``body`` (bytes) as /article.html with nginx for the ``with`` block; yield its URL and process.
 
     One nginx worker per CPU it may use (``cpus``, None: all of them).
+    With ``gzipped`` (the same page gzip-compressed, e.g. as a caching
+    proxy delivers it), requests that accept gzip get those bytes instead
+    (``gzip_static``, a file beside it), as a proxy's would.
     Raises :class:`BenchError` if nginx does not start or serves other bytes.
     """
     with tempfile.TemporaryDirectory(prefix="caspian-bench-nginx-") as name:
@@ -63,7 +66,10 @@ def static_server(body, tools, cpus):
         (folder / "tmp").mkdir()
         (folder / "html" / PAGE).write_bytes(body)
         (folder / "html" / PAGE).chmod(0o644)
-        with _nginx(folder, tools, cpus) as (url, process):
+        if gzipped is not None:
+            (folder / "html" / f"{PAGE}.gz").write_bytes(gzipped)
+            (folder / "html" / f"{PAGE}.gz").chmod(0o644)
+        with _nginx(folder, tools, cpus, gzipped is not None) as (url, process):
             with urllib.request.urlopen(url, timeout=5) as response:
                 if response.read() != body:
                     raise BenchError(f"nginx at {url} serves other bytes than the article: check {folder}/nginx.conf.")
@@ -71,11 +77,13 @@ def static_server(body, tools, cpus):
 
 
 @contextlib.contextmanager
-def _nginx(folder, tools, cpus):
+def _nginx(folder, tools, cpus, gzip_static=False):
     """nginx with a configuration written into ``folder``, until the ``with`` block ends."""
     port = free_port()
     workers = len(cpus) if cpus else "auto"
-    (folder / "nginx.conf").write_text(CONFIG.format(workers=workers, prefix=folder, port=port))
+    # Only when asked: an nginx built without the module would refuse even `gzip_static off`.
+    extra = "    gzip_static on;\n" if gzip_static else ""
+    (folder / "nginx.conf").write_text(CONFIG.format(workers=workers, prefix=folder, port=port, extra=extra))
     # -e: the error log before the configuration is read, which otherwise
     # is a system path an unprivileged user cannot write.
     command = [tools.nginx, "-p", f"{folder}/", "-c", f"{folder}/nginx.conf", "-e", f"{folder}/error.log"]

@@ -1,8 +1,9 @@
 """Running wrk against one URL and reading its figures."""
 
+import os
 import re
-import resource
 import subprocess
+import time
 from dataclasses import dataclass
 
 from errors import BenchError
@@ -38,35 +39,88 @@ class Result:
     requests: int
     errors: int
     wrk_cpu_seconds: float = 0.0
+    output: str = ""  # what wrk printed, including a script's own lines
 
 
-def measure(url, load, tools, seconds=None):
+def measure(url, load, tools, seconds=None, script=None, headers=(), script_args=()):
     """Load ``url`` for ``seconds`` (default: the load's) and return the :class:`Result`.
 
     Bounded in time: wrk stops after the duration, and is killed if it has
     not ended 30 s later. A request still unanswered after the whole
-    duration counts as a timeout error rather than a latency.
+    duration counts as a timeout error rather than a latency. ``script``
+    is a wrk Lua script to run, given ``script_args`` (what it prints lands
+    in ``Result.output``); ``headers`` are extra request headers, ``"Name: value"``.
+    """
+    return start(url, load, tools, seconds, script, headers, script_args).result()
+
+
+def start(url, load, tools, seconds=None, script=None, headers=(), script_args=()):
+    """Start loading ``url`` as :func:`measure` does, without waiting: several loads can run at once.
+
+    Returns a :class:`Running`; its ``result()`` waits for wrk and reads its figures.
     """
     seconds = load.seconds if seconds is None else seconds
     duration = max(1, round(seconds))
     command = [
         tools.wrk, f"-t{load.threads}", f"-c{load.connections}", f"-d{duration}s", f"--timeout={duration}s",
-        "--latency", url,
+        "--latency",
     ]  # fmt: skip
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    try:
-        done = subprocess.run(
-            pinned(command, load.cpus, tools), capture_output=True, text=True, timeout=duration + 30, check=False
-        )
-    except subprocess.TimeoutExpired:
-        raise BenchError(
-            f"wrk did not finish {duration + 30} s after starting on {url}: is the machine overloaded?"
-        ) from None
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise BenchError(f"wrk failed on {url}: {(done.stderr or done.stdout).strip()}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return parse(done.stdout, wrk_cpu_seconds=cpu)
+    if script:
+        command += ["-s", str(script)]
+    for header in headers:
+        command += ["-H", header]
+    if script_args:
+        command += [url, "--", *script_args]
+    else:
+        command.append(url)
+    process = subprocess.Popen(
+        pinned(command, load.cpus, tools), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    return Running(process, url, duration)
+
+
+class Running:
+    """A wrk started by :func:`start`."""
+
+    def __init__(self, process, url, duration):
+        self.process, self.url, self.duration = process, url, duration
+
+    def stop(self):
+        """Stop wrk if it is still running (after an error elsewhere); a finished one is left as it is."""
+        if self.process.returncode is None:
+            self.process.kill()
+            self.process.wait()
+
+    def result(self):
+        """Wait for wrk (killing it 30 s after its duration) and return its :class:`Result`.
+
+        wrk is reaped here with :func:`os.wait4`, which gives the CPU time of
+        this wrk alone, also when other loads ran at the same time. Its
+        output (a few KB) waits in the pipes meanwhile.
+        """
+        limit = self.duration + 30
+        deadline = time.monotonic() + limit
+        try:
+            while True:
+                pid, status, usage = os.wait4(self.process.pid, os.WNOHANG)
+                if pid:
+                    break
+                if time.monotonic() > deadline:
+                    raise BenchError(
+                        f"wrk did not finish {limit} s after starting on {self.url}: is the machine overloaded?"
+                    )
+                time.sleep(0.05)
+        except BaseException:  # also Ctrl+C: wrk must not outlive the run
+            self.process.kill()
+            self.process.wait()
+            raise
+        self.process.returncode = os.waitstatus_to_exitcode(status)
+        stdout, stderr = self.process.stdout.read(), self.process.stderr.read()
+        self.process.stdout.close()
+        self.process.stderr.close()
+        if self.process.returncode != 0:
+            raise BenchError(f"wrk failed on {self.url}: {(stderr or stdout).strip()}")
+        return parse(stdout, wrk_cpu_seconds=usage.ru_utime + usage.ru_stime)
 
 
 def parse(output, wrk_cpu_seconds=0.0):
@@ -84,7 +138,7 @@ def parse(output, wrk_cpu_seconds=0.0):
         # wrk then prints zero latencies; the requests it abandoned at the
         # end of the run are not counted as timeouts.
         p50 = p99 = None
-    return Result(rps, p50, p99, requests, errors, wrk_cpu_seconds)
+    return Result(rps, p50, p99, requests, errors, wrk_cpu_seconds, output)
 
 
 def _latency(output, percent):
