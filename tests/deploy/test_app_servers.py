@@ -10,7 +10,6 @@ servers' page cache.
 
 import os
 import shutil
-import signal
 import subprocess
 import time
 from contextlib import ExitStack, contextmanager
@@ -27,7 +26,7 @@ from PIL import Image
 from caspian.newsroom.factories import ArticlePageFactory, AuthorIndexPageFactory, AuthorPageFactory, SectionPageFactory
 from caspian.newsroom.models import ArticlePage, HomePage
 
-from ..e2e.conftest import CASPIAN, free_port, wait_until_up
+from ..e2e.conftest import CASPIAN, free_port, stop, wait_until_up
 from ..fake_services import FakeS3
 from ..newsroom.test_roles import form_fields
 from ..varnish import Varnish, require_varnish
@@ -91,11 +90,7 @@ def app_server(port, env):
         wait_until_up(f"http://127.0.0.1:{port}/healthz", server, seconds=60)
         yield f"http://127.0.0.1:{port}"
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
         log.close()
 
 

@@ -91,6 +91,15 @@ class PostgresDatabase:
         self._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
+def stop(server):
+    """Stop a `caspian serve` as an operator does (Ctrl-C), killing it if it has not gone in 20 s."""
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
 def wait_until_up(url, process, seconds=90):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -134,11 +143,7 @@ def demo_site(tmp_path_factory):
             wait_until_up(base_url + "/", server)
             yield SimpleNamespace(url=base_url, env=env, demo_output=demo.stdout, weather=weather, server=server)
         finally:
-            server.send_signal(signal.SIGINT)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop(server)
             if database:
                 database.drop()
 

@@ -243,7 +243,7 @@ class ArticlePage(OneHistoryLinePerRevisionMixin, ViewRestrictionShortcutMixin, 
         authors = [byline.author for byline in self.bylines.select_related("author")]
         tags = list(self.tags.all())
         topics = list(self.topics.all())
-        parents = {self.get_parent().specific} | ({parent_before.specific} if parent_before else set())
+        parents = {self.get_parent()} | ({parent_before.specific} if parent_before else set())
         keys = {page_tag(self.pk), ARTICLES, listing_tag("section", self.section_id)}
         keys |= {listing_tag("year", parent.pk) for parent in parents}
         keys |= {listing_tag("section", parent.get_parent().pk) for parent in parents if parent_before}
