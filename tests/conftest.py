@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from caspian import outages
+
 from .fake_services import FakeAkismet, FakeOpenMeteo, FakeSMTP
 
 pytest_plugins = ["tests.suite.scheduling", "tests.suite.isolation", "tests.suite.pure", "tests.suite.renditions"]
@@ -20,6 +22,8 @@ def clear_cache():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(request):
+    outages.CACHE.reset()  # a test that made an outage leaves none behind
+    outages.DATABASE.reset()
     if not request.node.get_closest_marker("pure"):  # a pure test has no cache (tests/suite/pure.py)
         clear_cache()
     yield

@@ -31,6 +31,6 @@ if not REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     CACHES["default"]["KEY_PREFIX"] = f"caspian-test-{os.getpid()}"
-    CACHES["default"]["OPTIONS"] = {"IGNORE_EXCEPTIONS": False}
+    CACHES["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "caspian.search.backends"}}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -87,7 +87,7 @@ def test_production_configuration(tmp_path):
     )
     assert code == 0
     assert values["db"] == "django.db.backends.postgresql"
-    assert values["cache"] == "django_redis.cache.RedisCache"
+    assert values["cache"] == "caspian.cache.RedisCache"
     assert values["hosts"] == ["news.example.org", "www.news.example.org"]
     assert values["tasks"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
     assert values["hsts"] >= 31536000 and values["secure_cookies"] and values["csrf_secure"]

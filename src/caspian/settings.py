@@ -195,6 +195,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer must not hold readers for long (libpq's minimum is 2 s).
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("CASPIAN_DB_CONNECT_TIMEOUT", 2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 WAGTAILIMAGES_IMAGE_MODEL = "newsroom.NewsImage"
 
@@ -202,14 +205,19 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "caspian.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CASPIAN_CACHE_PREFIX", "caspian"),
-            # A cache outage must not take pages down: treat it as a miss.
-            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+            # A cache outage must not take pages down: it answers as a miss,
+            # a frozen Redis holds a request at most this long, and then the
+            # cache is skipped for a few seconds (caspian/cache.py).
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": env_float("CASPIAN_CACHE_TIMEOUT", 0.3),
+                "SOCKET_TIMEOUT": env_float("CASPIAN_CACHE_TIMEOUT", 0.3),
+            },
         }
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     # Files, not process memory: `caspian serve` runs several worker
     # processes and they must all see the same cached weather and pages.
@@ -486,6 +494,10 @@ COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 5)
 if COMMENTS_MAX_DEPTH < 1:
     raise ImproperlyConfigured(f"COMMENTS_MAX_DEPTH={COMMENTS_MAX_DEPTH}: use 1 (no replies nested) or more.")
 COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)
+# Threads (a top-level comment and its replies) per page of an article's comments (caspian/comments/display.py).
+COMMENTS_PER_PAGE = env_int("CASPIAN_COMMENTS_PER_PAGE", 50)
+if COMMENTS_PER_PAGE < 1:
+    raise ImproperlyConfigured(f"CASPIAN_COMMENTS_PER_PAGE={COMMENTS_PER_PAGE}: use 1 or more.")
 COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
 COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 30)
 COMMENTS_FLAG_THRESHOLD = env_int("COMMENTS_FLAG_THRESHOLD", 3)
@@ -520,9 +532,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"database_outage": {"()": "caspian.errors.DatabaseOutageFilter"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
-        "django.request": {"level": "ERROR"},
+        # A database outage is logged once by caspian.outages, not per request.
+        "django.request": {"level": "ERROR", "filters": ["database_outage"]},
         # One line per task state change is noise; failures still show.
         "django_tasks": {"level": "WARNING"},
     },

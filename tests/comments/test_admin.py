@@ -76,7 +76,7 @@ class QueueTests(ModeratorTestCase):
         page = html(self.client.get(QUEUE))
         for comment, note in (
             (reported, "Reported by readers 4 times."),
-            (held, "Held: the commenter is new. Reported by readers 1 time."),
+            (held, "Held: the commenter is new. Reported by readers once."),
         ):
             row = page.find("input", attrs={"value": str(comment.pk)}).find_parent("tr")
             self.assertEqual([n.get_text(strip=True) for n in row.select(".help-text")][:1], [note])
@@ -113,6 +113,14 @@ class QueueTests(ModeratorTestCase):
         self.assertEqual(len(others), 1)
         self.assertIn(older.body[:40], others[0].get_text())
         self.assertIn("Spam", others[0].get_text())
+
+    def test_a_shown_comment_links_to_its_page_of_comments_on_the_site(self):
+        comment = self.comment(held=True)
+        detail = reverse("comments_admin:detail", args=[comment.pk])
+        self.assertIsNone(html(self.client.get(detail)).find("a", string="View on site"))  # nothing to see yet
+        Comment.objects.filter(pk=comment.pk).update(status=Status.APPROVED)
+        link = html(self.client.get(detail)).find("a", string="View on site")
+        self.assertEqual(link["href"], f"{self.article.get_full_url()}?comments=1#comment-{comment.pk}")
 
     def test_one_action_asks_on_get_and_acts_on_post(self):
         comment = self.comment(held=True)

@@ -104,10 +104,25 @@ class FormTests(CommentsTestCase):
         self.assertEqual(Comment.objects.get().author_url, "https://leyla.example.org")
 
     @override_settings(COMMENTS_MAX_LENGTH=100)
-    def test_a_comment_over_the_limit_says_by_how_much(self):
-        response = post(self.client, self.article, comment="x" * 150)
+    def test_a_comment_over_the_limit_says_by_how_much_and_keeps_the_text_up_to_it(self):
+        text = "".join(f"{n:03d}." for n in range(40)) + "\r\n" + "y" * 49  # 160 + 1 + 49: 210 as counted
+        response = post(self.client, self.article, comment=text)
+        self.assertEqual(response.status_code, 400)
         self.assertEqual(
-            errors(response)["comment"], "Your comment is 150 characters long; the limit is 100. Please shorten it."
+            errors(response)["comment"],
+            "Your comment is 110 characters too long (the limit is 100). Its first 100 characters are kept "
+            "below: shorten it, then send it again.",
+        )
+        kept = html(response).select_one("#commentform textarea[name=comment]").get_text()
+        self.assertEqual(kept.strip("\n"), text[:100])
+        self.assertEqual(Comment.objects.count(), 0)
+
+    @override_settings(COMMENTS_MAX_LENGTH=100)
+    def test_one_character_over_is_one_character(self):
+        self.assertEqual(
+            errors(post(self.client, self.article, comment="é" * 101))["comment"],
+            "Your comment is 1 character too long (the limit is 100). Its first 100 characters are kept below: "
+            "shorten it, then send it again.",
         )
 
     def test_a_valid_comment_is_held_and_the_reader_is_told(self):
@@ -124,7 +139,7 @@ class FormTests(CommentsTestCase):
     def test_a_shown_comment_redirects_to_its_anchor_and_counts(self):
         response = post(self.client, self.article)
         comment = Comment.objects.get()
-        self.assertEqual(response["Location"], f"{self.article.url}#comment-{comment.pk}")
+        self.assertEqual(response["Location"], f"{self.article.url}?comments=1#comment-{comment.pk}")
         page = html(self.get(self.article))
         self.assertEqual(page.select_one(f"#comment-{comment.pk} .comment__text").get_text(), comment.body)
         self.assertEqual(page.select_one(".article__comment-count").get_text(), "1 comment")

@@ -77,7 +77,7 @@ class BlocklistTests(CommentsTestCase):
         # The reader is told nothing different: a blocked sender learns nothing.
         self.assertEqual(
             post(self.client, self.article, comment="Five.", email="x@example.org")["Location"],
-            f"{self.article.url}#comment-{Comment.objects.latest('pk').pk}",
+            f"{self.article.url}?comments=1#comment-{Comment.objects.latest('pk').pk}",
         )
 
     def test_rules_check_their_values(self):

@@ -119,6 +119,7 @@ class NewCommentEmailTests(NotificationTestCase):
         self.assertIn(f"Approve: {BASE_URL}/admin/comments/{comment.pk}/approve/\n", body)
         self.assertIn(f"Mark as spam: {BASE_URL}/admin/comments/{comment.pk}/spam/\n", body)
         self.assertIn(f"Article: {self.article.get_full_url()}\n", body)
+        self.assertNotIn("The comment on the site", body)  # held: readers cannot see it yet
         self.assertIn(f"All comments waiting: {BASE_URL}/admin/comments/\n", body)
 
     @override_settings(COMMENTS_MODERATION="post")
@@ -130,6 +131,7 @@ class NewCommentEmailTests(NotificationTestCase):
         self.assertTrue(body.startswith(f"A new comment is shown on “{self.article.title}”."))
         self.assertIn(f"Mark as spam: {BASE_URL}/admin/comments/{comment.pk}/spam/", body)
         self.assertNotIn("/approve/", body)
+        self.assertIn(f"The comment on the site: {self.article.get_full_url()}?comments=1#comment-{comment.pk}\n", body)
 
     def test_a_double_submit_emails_once(self):
         self.post_comment()
@@ -305,7 +307,7 @@ class ReplyEmailTests(NotificationTestCase):
         self.assertIn("Hello Leyla Mammadova,", body)
         self.assertIn(f"Rustam Aliyev replied to your comment on “{self.article.title}”:", body)
         self.assertIn(f"> {reply.body}", body)
-        self.assertIn(f"Read it and reply: {self.article.get_full_url()}#comment-{reply.pk}\n", body)
+        self.assertIn(f"Read it and reply: {self.article.get_full_url()}?comments=1#comment-{reply.pk}\n", body)
         self.assertNotIn("rustam@example.org", body)  # a commenter's address is never shown to another
 
         # The link is signed with the time it was made: read it back rather than make it again.

@@ -9,7 +9,7 @@ from caspian.comments.display import threads
 from caspian.comments.models import Comment
 
 from ..newsroom.scenario import html
-from .helpers import CommentsTestCase, post
+from .helpers import CommentsTestCase, errors, post
 
 
 class ThreadTests(CommentsTestCase):
@@ -40,7 +40,8 @@ class ThreadTests(CommentsTestCase):
         item = html(self.get(self.article)).select_one(f"#comment-{comment.pk}")
         self.assertEqual(item.select_one(".comment__author").get_text(), "Giorgi Beridze")
         permalink = item.select_one("a.comment__permalink")
-        self.assertEqual(permalink["href"], f"#comment-{comment.pk}")
+        # With its page of comments, so the link still finds it when newer threads fill more pages.
+        self.assertEqual(permalink["href"], f"{self.article.url}?comments=1#comment-{comment.pk}")
         self.assertTrue(permalink.time["datetime"].startswith(str(comment.created_at.year)))
 
     def test_a_website_links_the_name_with_nofollow_ugc(self):
@@ -98,7 +99,7 @@ class ThreadTests(CommentsTestCase):
         page = html(self.get(self.article))
         href = page.select_one(f"#comment-{parent.pk} .comment__reply")["href"]
         # Absolute, so it also works on the page shown after a failed post (at the form's address).
-        self.assertEqual(href, f"{self.article.url}?replyto={parent.pk}#respond")
+        self.assertEqual(href, f"{self.article.url}?comments=1&replyto={parent.pk}#respond")
         form = html(self.get(href.split("#")[0])).select_one("#commentform")
         self.assertEqual(form.select_one("input[name=parent]")["value"], str(parent.pk))
         replying = " ".join(form.select_one(".comment-form__replying").get_text().split())
@@ -109,12 +110,41 @@ class ThreadTests(CommentsTestCase):
     def test_a_reply_to_a_comment_not_shown_is_refused_with_the_text_kept(self):
         held = self.comment(held=True)
         other_article = self.comment(article=self.articles[1], approved=True)
-        for parent in (str(held.pk), str(other_article.pk), "not-a-number", "99999999999999999999"):
-            response = post(self.client, self.article, parent=parent)
-            self.assertEqual(response.status_code, 400)
-            self.assertIn("no longer shown", html(response).select_one(".form-errors").get_text())
-            self.assertEqual(html(response).select_one("#commentform input[name=parent]").get("value", ""), "")
-        self.assertEqual(Comment.objects.count(), 2)
+        shown = self.comment(approved=True)
+        junk = ("not-a-number", "99999999999999999999", "9" * 5000, "²", "-1", "0", "\x00", f"+{shown.pk}")
+        # Digits int() reads but no browser sends: Arabic-Indic, full-width.
+        junk += (chr(0x0660 + shown.pk % 10), chr(0xFF10 + shown.pk % 10), f"{shown.pk}.0", f"{shown.pk}\x00")
+        for parent in (str(held.pk), str(other_article.pk), *junk):
+            with self.subTest(parent=parent[:30]):
+                response = post(self.client, self.article, parent=parent)
+                self.assertEqual(response.status_code, 400)
+                self.assertEqual(
+                    errors(response),
+                    {
+                        "__all__": "The comment you are replying to is no longer shown. Send yours as a new comment "
+                        "instead."
+                    },
+                )
+                form = html(response).select_one("#commentform")
+                self.assertEqual(form.select_one("input[name=parent]").get("value", ""), "")
+                self.assertIn("Aktau last spring", form.select_one("textarea").get_text())
+        self.assertEqual(Comment.objects.count(), 3)
+        # Spaces around a real id are a browser's business, not a mistake.
+        self.assertEqual(post(self.client, self.article, parent=f" {shown.pk} ").status_code, 302)
+        self.assertEqual(Comment.objects.latest("pk").parent, shown)
+
+    @override_settings(COMMENTS_MAX_DEPTH=2)
+    def test_a_reply_to_a_comment_at_the_deepest_level_is_shown_beside_it(self):
+        """The page offers no Reply there; a hand-made post gets one in anyway, and is shown at that depth."""
+        top, deepest = self.make_chain(2, author_name="Aigerim Nurlanovna")
+        self.assertIsNone(html(self.get(self.article)).select_one(f"#comment-{deepest.pk} > article .comment__reply"))
+        with override_settings(COMMENTS_MODERATION="post"):
+            response = post(self.client, self.article, parent=str(deepest.pk))
+        reply = Comment.objects.latest("pk")
+        self.assertEqual((response.status_code, reply.parent), (302, deepest))
+        page = html(self.get(self.article))
+        under_top = [li["id"] for li in page.select(f"#comment-{top.pk} > ol > li")]
+        self.assertEqual(under_top, [deepest.anchor, reply.anchor])
 
     def test_counts_on_the_article_and_in_listings(self):
         from caspian.comments import moderation

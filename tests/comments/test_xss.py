@@ -195,6 +195,8 @@ class Mail:
     COMMENTS_MODERATION="post",
     COMMENTS_RATE_LIMIT="100000/minute",
     COMMENTS_MAX_LINKS=1000,
+    # Every payload on the one page the tests read (paging has tests of its own: test_pages.py).
+    COMMENTS_PER_PAGE=10_000,
     COMMENTS_SPAM_BACKEND="caspian.comments.spam.dummy.AcceptAllBackend",
     COMMENTS_NOTIFY_MODERATORS=True,
     EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
@@ -315,7 +317,7 @@ class HostileInputTests(CommentsTestCase):
                 self.assertEqual(sent.status, 302)  # the fields the form took, taken
                 comment = self.shown[sent.email]
                 self.assertEqual(comment.status, Status.APPROVED)
-                self.assertEqual(sent.location, f"{self.article.url}#comment-{comment.pk}")
+                self.assertEqual(sent.location, f"{self.article.url}?comments=1#comment-{comment.pk}")
                 self.assertEqual(comment.body, as_stored(sent.payload))
                 if "author" in sent.fields:  # on one line, without direction overrides
                     self.assertEqual(comment.author_name, " ".join(BIDI_CONTROLS.sub("", sent.payload).split()))

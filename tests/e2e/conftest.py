@@ -1,10 +1,12 @@
 """End-to-end: the demo built by `caspian demo` and served by `caspian serve`, over real HTTP.
 
-The site gets its own data folder, its own database when the suite runs on
-PostgreSQL, its own Redis key prefix, and a fake Open-Meteo on 127.0.0.1 as
-its weather provider. It is built once for this package of tests.
+The site gets its own data folder, its own PostgreSQL server and Redis when
+the suite runs on PostgreSQL (test_outages.py stops and freezes them), and
+a fake Open-Meteo on 127.0.0.1 as its weather provider. It is built once for this package of tests.
 """
 
+import contextlib
+import functools
 import os
 import random
 import shutil
@@ -15,12 +17,12 @@ import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
 
 from ..fake_services import FakeOpenMeteo
+from ..services import PostgresServer, RedisServer
 
 CASPIAN = str(Path(sys.executable).parent / "caspian")
 PAGES = {
@@ -37,6 +39,9 @@ PAGES = {
 # rounds every second (not 30 s), and a comment form may be sent one
 # second after it was shown (not three) without being taken for a bot's.
 QUICK_SETTINGS = {"CASPIAN_SCHEDULER_SECONDS": "1", "COMMENTS_MIN_SECONDS": "1"}
+
+# How long a browser test waits for what a person would see before it fails.
+BROWSER_WAIT_MS = 20_000
 
 # Headless as root, and nothing that reaches beyond 127.0.0.1 (the machines have no other network).
 CHROMIUM_ARGS = [
@@ -66,29 +71,6 @@ def free_port():
                 continue
             return port
     raise RuntimeError(f"no free port between 10000 and {low}")
-
-
-class PostgresDatabase:
-    """A throwaway database beside the one in DATABASE_URL."""
-
-    def __init__(self, url):
-        self.admin_url = url
-        self.name = f"caspian_e2e_{os.getpid()}"
-        parts = urlsplit(url)
-        self.url = urlunsplit(parts._replace(path=f"/{self.name}"))
-
-    def _execute(self, sql):
-        import psycopg
-
-        with psycopg.connect(self.admin_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-            conn.execute(sql)
-
-    def create(self):
-        self._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-        self._execute(f'CREATE DATABASE "{self.name}"')
-
-    def drop(self):
-        self._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
 def stop(server):
@@ -122,11 +104,9 @@ def demo_site(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CASPIAN_", "DJANGO_"))}
     env.update(CASPIAN_HOME=str(home), CASPIAN_BASE_URL=base_url, CASPIAN_CACHE_PREFIX=f"e2e-{os.getpid()}")
     env.update(QUICK_SETTINGS)
-    database = PostgresDatabase(os.environ["DATABASE_URL"]) if os.environ.get("DATABASE_URL") else None
-    if database:
-        database.create()
-        env["DATABASE_URL"] = database.url
-    with FakeOpenMeteo() as weather:
+    with contextlib.ExitStack() as services:
+        outage = services.enter_context(_database(env, home))
+        weather = services.enter_context(FakeOpenMeteo())
         env["WEATHER_API_URL"] = weather.url
         demo = subprocess.run(
             [CASPIAN, "demo", "--no-serve", "--port", str(port)], env=env, capture_output=True, text=True, timeout=900
@@ -139,13 +119,49 @@ def demo_site(tmp_path_factory):
             stderr=subprocess.PIPE,
             text=True,
         )
-        try:
-            wait_until_up(base_url + "/", server)
-            yield SimpleNamespace(url=base_url, env=env, demo_output=demo.stdout, weather=weather, server=server)
-        finally:
-            stop(server)
-            if database:
-                database.drop()
+        services.callback(stop, server)
+        wait_until_up(base_url + "/", server)
+        yield SimpleNamespace(
+            url=base_url, env=env, demo_output=demo.stdout, weather=weather, server=server, database_outage=outage
+        )
+
+
+@contextlib.contextmanager
+def _database(env, home):
+    """The demo's database, and a context manager that takes it away for a while (``database_outage``).
+
+    On PostgreSQL (``DATABASE_URL`` set) the demo has a private server of its
+    own (tests/services.py), with a private Redis, so that a test may stop
+    the one and freeze the other; on SQLite, its file is put out of reach.
+    """
+    if not os.environ.get("DATABASE_URL"):
+        yield functools.partial(_sqlite_out_of_reach, home / "db.sqlite3")
+        return
+    with PostgresServer() as postgres, RedisServer() as redis:
+        env.update(DATABASE_URL=postgres.url, REDIS_URL=redis.url)
+        yield functools.partial(_postgres_stopped, postgres)
+
+
+@contextlib.contextmanager
+def _postgres_stopped(postgres):
+    postgres.stop()
+    try:
+        yield
+    finally:
+        postgres.start()
+
+
+@contextlib.contextmanager
+def _sqlite_out_of_reach(path):
+    """A directory where the database file was: SQLite cannot open it, as with a failed disk."""
+    away = path.with_name(path.name + ".away")
+    path.rename(away)
+    path.mkdir()
+    try:
+        yield
+    finally:
+        path.rmdir()
+        away.rename(path)
 
 
 @pytest.fixture(scope="package")
@@ -161,10 +177,14 @@ def page_urls(demo_site):
 @pytest.fixture(scope="package")
 def browser():
     """Headless Chromium (Debian's package), one for all the browser tests."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     executable = shutil.which("chromium")
     assert executable, "install Debian's chromium package (make test does)"
+    # Assertions wait for what the reader or editor would see; 5 s (Playwright's
+    # default) is too short on a busy 2-core machine (the admin's preview
+    # renders the page on the server, then in the frame). Waits end at the event.
+    expect.set_options(timeout=BROWSER_WAIT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser

@@ -201,6 +201,16 @@ def test_an_editor_requests_changes_and_the_reporter_reads_them(reporter, editor
     expect(notice).to_contain_text(
         "“Which parts? Ask the port authority for the order date.” Make them, then submit again."
     )
+    # Status › View details names the editor who asked, too.
+    reporter.get_by_role("button", name="Toggle status").click()
+    reporter.get_by_role("button", name="View details").click()
+    expect(reporter.get_by_role("dialog")).to_contain_text("Changes requested by Demo editor")
+    reporter.keyboard.press("Escape")
+    # And the dashboard lists it with the editor's words.
+    reporter.goto(demo_site.url + "/admin/")
+    changes = reporter.locator("#newsroom-section ul[aria-labelledby='newsroom-changes-requested']")
+    expect(changes).to_contain_text("Aktau port cranes stand idle for a second week")
+    expect(changes).to_contain_text("Which parts?")
     assert reporter.problems == []
 
 

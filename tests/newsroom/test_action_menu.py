@@ -35,7 +35,12 @@ class ActionMenuTests(ReviewTestCase):
         article = self.write_article(
             self.browser("cora"), self.caucasus, "Batumi port expansion", press="action-submit", text="It grows."
         )
-        labels = buttons(self.browser("elif").get(edit_url(article)))
-        self.assertIn("Approve and Publish", labels)
+        edit = self.browser("elif").get(edit_url(article))
+        labels = buttons(edit)
+        # One approval, whose dialog takes a comment (optional): not a second "with comment" button.
+        self.assertEqual([label for label in labels if "Approve" in label], ["Approve and Publish"])
+        [approve] = html(edit).select("#page-edit-form footer button[data-workflow-action-name=approve]")
+        self.assertTrue(approve.get("data-workflow-action-modal-url"))
+        self.assertIn("Request changes", labels)
         self.assertNotIn("Publish", labels)
         self.assertNotIn("Publish changes", labels)

@@ -27,6 +27,18 @@ class ArticleHeaderTests(NewsroomTestCase):
         self.assertEqual(page.select_one(".article__standfirst").get_text(strip=True), article.standfirst)
         self.assertEqual(page.select_one(".article__dateline").get_text(strip=True), "BAKU")
 
+    def test_a_short_headline_is_the_title_for_browsers_search_and_social_cards(self):
+        article = ArticlePageFactory(
+            section=self.caucasus,
+            authors=[self.author],
+            title="Ferry workers in Aktau walk out over pay as the port's owners say talks can wait",
+            seo_title="Aktau ferry workers strike over pay",
+        )
+        page = html(self.get(article))
+        self.assertEqual(page.title.get_text(), "Aktau ferry workers strike over pay | The Caspian Times")
+        self.assertEqual(page.select_one('meta[property="og:title"]')["content"], "Aktau ferry workers strike over pay")
+        self.assertEqual(page.find("h1").get_text(strip=True), article.title)  # readers see the full headline
+
     def test_article_url_is_section_year_slug(self):
         article = self.articles[0]
         year = article.first_published_at.astimezone(ZoneInfo(TIME_ZONE)).year

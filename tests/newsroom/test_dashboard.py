@@ -11,7 +11,16 @@ from caspian.newsroom.factories import ArticlePageFactory
 from caspian.newsroom.models import ArticlePage, DatedClaim
 
 from .scenario import TIME_ZONE, html
-from .test_roles import RolesTestCase
+from .test_review_workflow import ReviewTestCase
+from .test_roles import RolesTestCase, edit_url
+
+
+def listed(panel, heading):
+    """``(text, link)`` of each item listed under ``heading`` in the panel; ``None`` without that heading."""
+    title = panel.find("h3", string=heading)
+    if title is None:
+        return None
+    return [(" ".join(li.get_text().split()), li.select_one("a")["href"]) for li in title.find_next_sibling("ul")("li")]
 
 
 class NewsroomPanelTests(RolesTestCase):
@@ -28,7 +37,7 @@ class NewsroomPanelTests(RolesTestCase):
             article=self.articles[0], sentence="The vote is on 3 March.", phrase="3 March", resolves_on=date(2020, 3, 3)
         )
         panel = self.panel("elif")
-        [item] = panel.select("li")
+        [item] = panel.find("h3", string="Scheduled to go live").find_next_sibling("ul")("li")
         self.assertEqual(item.select_one("a")["href"], reverse("wagtailadmin_pages:edit", args=[story.pk]))
         # In the publication's time zone, which the editor's admin works in.
         self.assertIn(
@@ -48,6 +57,43 @@ class NewsroomPanelTests(RolesTestCase):
     def test_a_moderator_has_no_newsroom_panel(self):
         self.assertIsNone(self.panel("murad"))
         self.assertEqual(self.panel("elif").select_one("p").get_text(strip=True), "Nothing is scheduled.")
+
+
+class NewsroomPanelReviewTests(ReviewTestCase):
+    def panel(self, username):
+        return html(self.browser(username).get(reverse("wagtailadmin_home"))).select_one("#newsroom-section")
+
+    def test_a_submitted_story_waits_for_the_editors_review_in_the_panel(self):
+        story = self.write_article(self.browser("cora"), self.caucasus, "Batumi port expansion", press="action-submit")
+        [(text, link)] = listed(self.panel("elif"), "Waiting for my review")
+        self.assertEqual(link, edit_url(story))
+        self.assertRegex(text, r"^Batumi port expansion: submitted by Cora, \d+ \w{3}, \d\d:\d\d$")
+        # Wagtail's own "Awaiting your review" panel would list it twice.
+        self.assertIsNone(html(self.browser("elif").get(reverse("wagtailadmin_home"))).select_one("#awaiting-review"))
+        self.assertIsNone(listed(self.panel("cora"), "Waiting for my review"))  # a writer reviews nothing
+
+    def test_a_writer_sees_their_drafts_newest_first_and_not_those_in_review(self):
+        rashid = self.browser("rashid")
+        older = self.write_article(rashid, self.caucasus, "Tbilisi tram return")
+        newer = self.write_article(rashid, self.caucasus, "Gudauri ski season")
+        self.write_article(rashid, self.caucasus, "Submitted already", press="action-submit")
+        self.write_article(self.browser("rena"), self.caucasus, "A draft by Rena")
+        self.assertEqual(
+            listed(self.panel("rashid"), "My drafts"),
+            [("Gudauri ski season", edit_url(newer)), ("Tbilisi tram return", edit_url(older))],
+        )
+
+    def test_a_writer_sees_the_changes_requested_of_them_with_the_editors_words(self):
+        cora = self.browser("cora")
+        story = self.write_article(cora, self.caucasus, "Aktau strike ends", press="action-submit")
+        self.assertIsNone(listed(self.panel("cora"), "Changes requested of me"))
+        self.review(self.browser("elif"), story, "Request changes", comment="Who says so? Name the source.")
+        self.assertEqual(
+            listed(self.panel("cora"), "Changes requested of me"),
+            [("Aktau strike ends: Elif asked “Who says so? Name the source.”", edit_url(story))],
+        )
+        self.assertIsNone(listed(self.panel("cora"), "My drafts"))  # in review still, not a plain draft
+        self.assertIsNone(listed(self.panel("elif"), "Waiting for my review"))
 
 
 class AgingPagesTests(RolesTestCase):

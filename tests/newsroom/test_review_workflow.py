@@ -1,6 +1,7 @@
 """The editorial review workflow, from a contributor's draft to a scheduled publication, in the real admin."""
 
 import json
+import re
 from datetime import timedelta
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import WorkflowState
 
-from caspian.newsroom.models import ArticlePage
+from caspian.newsroom.models import ArticleByline, ArticlePage, AuthorPage
 
 from .scenario import TIME_ZONE, html
 from .test_roles import RolesTestCase, buttons, edit_url, form_fields, paragraphs
@@ -92,6 +93,13 @@ class EditorialReviewTests(ReviewTestCase):
         self.assertIn(
             f"Make the changes and submit it again: {settings.WAGTAILADMIN_BASE_URL}{edit_url(article)}", email.body
         )
+        # Status › View details names the editor who asked, not the writer who submitted.
+        # (The dialog is in a <template> until opened, where BeautifulSoup does not look.)
+        headings = re.findall(
+            r'class="w-dialog__message-heading">([^<]*)<', cora.get(edit_url(article)).content.decode()
+        )
+        headings = [" ".join(heading.split()) for heading in headings if "Changes requested" in heading]
+        self.assertRegex(" | ".join(headings), r"^Changes requested by Elif, (now|.+ ago)$")
         [notice] = html(cora.get(edit_url(article))).select(".messages li")
         self.assertRegex(
             notice.get_text(" ", strip=True),
@@ -125,9 +133,18 @@ class EditorialReviewTests(ReviewTestCase):
         call_command("publish_scheduled")
         self.assertFalse(ArticlePage.objects.get(pk=article.pk).live)
 
-        # Whatever runs Wagtail's scheduled publishing then publishes the approved text.
-        with mock.patch("django.utils.timezone.now", return_value=go_live + timedelta(minutes=1)):
+        # Whatever runs Wagtail's scheduled publishing then publishes the approved text, and the writer hears.
+        mail.outbox.clear()
+        with (
+            mock.patch("django.utils.timezone.now", return_value=go_live + timedelta(minutes=1)),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
             call_command("publish_scheduled")
+        [email] = mail.outbox
+        self.assertEqual(
+            (email.to, email.subject), (["cora@newsroom.example"], 'Your story is published: "Batumi port expansion"')
+        )
+        self.assertIn(ArticlePage.objects.get(pk=article.pk).full_url, email.body)
         article = ArticlePage.objects.get(pk=article.pk)
         self.assertTrue(article.live)
         self.assertEqual(article.first_published_at, go_live + timedelta(minutes=1))
@@ -137,11 +154,12 @@ class EditorialReviewTests(ReviewTestCase):
     def test_an_editor_approves_with_a_comment_and_it_is_published_at_once(self):
         rashid, elif_ = self.browser("rashid"), self.browser("elif")
         article = self.write_article(rashid, self.central_asia, "Almaty air quality", press="action-submit")
-        self.review(elif_, article, "Approve with comment and Publish", comment="Good story, published.")
+        self.review(elif_, article, "Approve and Publish", comment="Good story, published.")
         article = ArticlePage.objects.get(pk=article.pk)
         self.assertTrue(article.live)
         self.assertIn("The first paragraph of the story.", self.reader_sees(article))
         self.assertEqual(article.workflow_states.get().status, WorkflowState.STATUS_APPROVED)
+        self.assertEqual(article.workflow_states.get().current_task_state.comment, "Good story, published.")
 
     def test_writers_cannot_approve_their_own_work(self):
         rashid = self.browser("rashid")
@@ -155,6 +173,57 @@ class EditorialReviewTests(ReviewTestCase):
         self.assertEqual(article.current_workflow_task_state, task_state)
         task_state.refresh_from_db()
         self.assertEqual(task_state.status, "in_progress")
+
+
+class PublishedEmailTests(ReviewTestCase):
+    def published_emails(self):
+        return sorted((m.to[0], m.subject) for m in mail.outbox if "published" in m.subject)
+
+    def test_the_writers_hear_when_an_editor_publishes_their_story(self):
+        # The byline's author signs in as Rena; the editor publishing is linked to the second byline.
+        AuthorPage.objects.filter(pk=self.author.pk).update(user=self.staff["rena"])
+        AuthorPage.objects.filter(pk=self.second_author.pk).update(user=self.staff["elif"])
+        story = self.write_article(self.browser("rashid"), self.caucasus, "Aktau strike ends")
+        ArticleByline.objects.create(page=story, author=self.second_author, sort_order=2)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.browser("elif").submit(edit_url(story), press="action-publish")
+        self.assertEqual(response.status_code, 302)
+        subject = 'Your story is published: "Aktau strike ends"'
+        self.assertEqual(
+            self.published_emails(), [("rashid@newsroom.example", subject), ("rena@newsroom.example", subject)]
+        )
+        self.assertIn(f"\n{ArticlePage.objects.get(pk=story.pk).full_url}", mail.outbox[0].body)
+
+        mail.outbox.clear()  # published again: the writers hear of the new version
+        with self.captureOnCommitCallbacks(execute=True):
+            self.browser("elif").submit(edit_url(story), press="action-publish", changes={"standfirst": "Now longer."})
+        self.assertEqual(
+            [subject for _, subject in self.published_emails()],
+            ['Your story\'s changes are published: "Aktau strike ends"'] * 2,
+        )
+
+    def test_the_writer_hears_when_their_story_is_approved_and_published(self):
+        story = self.write_article(
+            self.browser("rashid"), self.central_asia, "Almaty air quality", press="action-submit"
+        )
+        mail.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.review(self.browser("elif"), story, "Approve and Publish")
+        self.assertEqual(
+            self.published_emails(), [("rashid@newsroom.example", 'Your story is published: "Almaty air quality"')]
+        )
+
+    def test_no_one_hears_of_a_story_scheduled_or_published_by_its_own_writer(self):
+        scheduled = self.write_article(self.browser("rashid"), self.caucasus, "Tbilisi tram return")
+        go_live = admin_time(timezone.now() + timedelta(days=1))
+        with self.captureOnCommitCallbacks(execute=True):
+            self.browser("elif").submit(edit_url(scheduled), press="action-publish", changes={"go_live_at": go_live})
+        self.assertFalse(ArticlePage.objects.get(pk=scheduled.pk).live)
+        own = self.write_article(self.browser("elif"), self.caucasus, "Gudauri ski season")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.browser("elif").submit(edit_url(own), press="action-publish")
+        self.assertTrue(ArticlePage.objects.get(pk=own.pk).live)
+        self.assertEqual(self.published_emails(), [])
 
 
 class RevisionTests(ReviewTestCase):

@@ -11,8 +11,9 @@ from wagtail.admin.auth import permission_required
 
 from ..background import housekeep_if_due
 from . import moderation
-from .display import to_int
+from .display import comment_url
 from .models import Comment, Status
+from .numbers import to_int
 
 PERMISSION = "comments.moderate_comment"
 PER_PAGE = 50
@@ -80,6 +81,8 @@ def detail(request, comment_id):
             "page_subtitle": comment.author_name,
             "header_icon": "comment",
             "comment": comment,
+            # The page of the article's comments showing it, while readers can see it.
+            "on_site_url": comment_url(comment, request, full=True) if comment.status == Status.APPROVED else None,
             "others": others,
             "actions": TAB_ACTIONS[comment.status],
         },

@@ -1,15 +1,31 @@
-"""What the article page shows of its comments: the threads and the form.
+"""What the article page shows of its comments: one page of threads, and the form.
 
-:func:`article_context` is the article page's one way in. It costs one
-query (the approved comments), however many there are.
+:func:`article_context` is the article page's one way in. It costs two
+queries however many comments there are (one when there are none): the ids
+of every approved comment (to cut the threads into pages), then the
+comments of the page shown.
+
+Threads run oldest first, so a thread keeps its page as new ones arrive and
+a link to a comment stays good (:func:`comment_url`). The page is chosen by
+``?comments=N``; without it the article shows the **last** page. A news
+article's conversation happens at its newest end: a reader coming from the
+front page or a share wants the latest reactions, and the form below them
+adds to that page, so a new comment appears where its writer was reading.
+Readers who want the start of the discussion follow "Older comments", as
+on the blogs and news sites they know (WordPress's default does the same).
 """
 
 from collections import defaultdict
 
 from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404
 
 from . import policy
 from .forms import CommentForm
+from .numbers import to_int
+
+PAGE_PARAMETER = "comments"
 
 
 def threads(comments, max_depth=None):
@@ -40,38 +56,172 @@ def threads(comments, max_depth=None):
     return top_level
 
 
+class CommentPages:
+    """Which page of an article's comments shows each approved comment.
+
+    Built from ``(pk, parent_id)`` of the approved comments, oldest first
+    (:meth:`for_article`), with the rule of :func:`threads`: a comment whose
+    parent is not shown starts a thread. Each page holds ``per_page``
+    threads (default ``COMMENTS_PER_PAGE``), replies and all; page 1 has the
+    oldest.
+    """
+
+    def __init__(self, rows, per_page=None):
+        rows = list(rows)
+        shown = {pk for pk, _ in rows}
+        children = defaultdict(list)
+        roots = []
+        for pk, parent_id in rows:
+            if parent_id in shown:
+                children[parent_id].append(pk)
+            else:
+                roots.append(pk)
+        self.members = []  # the comment ids of each thread
+        self.thread_of = {}
+        for index, root in enumerate(roots):
+            thread, waiting = [], [root]
+            while waiting:
+                pk = waiting.pop()
+                thread.append(pk)
+                self.thread_of[pk] = index
+                waiting.extend(children.pop(pk, ()))
+            self.members.append(thread)
+        self.count = len(rows)
+        self.paginator = Paginator(roots, per_page or settings.COMMENTS_PER_PAGE)
+
+    @classmethod
+    def for_article(cls, article, per_page=None):
+        """One query: the ids of the article's approved comments, however many (a few bytes each)."""
+        rows = article.comments.approved().order_by("created_at", "pk").values_list("pk", "parent_id")
+        return cls(rows, per_page)
+
+    @property
+    def last(self):
+        return self.paginator.num_pages
+
+    def page_of(self, comment_id):
+        """The page number showing the comment, or ``None`` if it is not shown."""
+        index = self.thread_of.get(comment_id)
+        return None if index is None else index // self.paginator.per_page + 1
+
+    def ids_on(self, number):
+        """The ids of every comment on page ``number`` (1 to :attr:`last`)."""
+        start = (number - 1) * self.paginator.per_page
+        return [pk for thread in self.members[start : start + self.paginator.per_page] for pk in thread]
+
+    def number_from(self, value):
+        """The page asked for by a ``?comments=`` value; raises ``Http404`` for one we never link to.
+
+        No value shows the last page. A page past the end shows the last
+        one: a link made before moderators removed comments still lands
+        near its comment. Anything else (``abc``, ``0``, ``-1``, ``²``, a
+        number too large to be an id) is no page at all, so it is a 404,
+        which no cache keeps.
+        """
+        if value is None or value == "":
+            return self.last
+        number = to_int(value)
+        if number is None:
+            raise Http404("No such page of comments.")
+        return min(number, self.last)
+
+    def links(self, number, base_url):
+        """The pagination of page ``number``, for ``comments/pagination.html``."""
+
+        def url(n):
+            return f"{base_url}?{PAGE_PARAMETER}={n}"
+
+        return {
+            "number": number,
+            "count": self.last,
+            "url": url(number),
+            "older_url": url(number - 1) if number > 1 else None,
+            "newer_url": url(number + 1) if number < self.last else None,
+            # None where pages are left out (…): 1 … 4 5 6 7 8 … 40.
+            "pages": [
+                (n, url(n)) if isinstance(n, int) else (None, None)
+                for n in self.paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
+            ],
+        }
+
+
 def article_context(article, request):
     """Template context for an article's comments section.
 
     A comment post that failed validation leaves its bound form on the
     request (``request.comment_form``) so the page shows the reader's text
     with the messages; otherwise the form is empty, replying to the comment
-    named in ``?replyto=`` when that is shown on this article.
+    named in ``?replyto=`` when that is shown on this article. A reply's
+    form is shown on the page of the comment it answers, whatever
+    ``?comments=`` says.
+
+    Raises ``Http404`` for a ``?comments=`` value that is no page number
+    (see :meth:`CommentPages.number_from`).
     """
     if article.pk is None:  # a preview of an unsaved article
         return {"comments": [], "comment_form": None}
-    approved = list(article.comments.approved().order_by("created_at", "pk"))
+    pages = CommentPages.for_article(article)
     closed = policy.closed_reason(article)
     form = getattr(request, "comment_form", None)
-    reply_to = None
+    reply_to_id = None
     if form is None and not closed:
-        shown = {c.pk: c for c in approved}
-        reply_to = shown.get(to_int(request.GET.get("replyto")))
-        form = CommentForm(article=article, initial={"parent": reply_to.pk if reply_to else None})
+        reply_to_id = to_int(request.GET.get("replyto"))
     elif form is not None and form.is_bound:
-        reply_to = next((c for c in approved if str(c.pk) == str(form.data.get("parent"))), None)
+        reply_to_id = to_int((form.data.get("parent") or "").strip())
+    number = pages.page_of(reply_to_id)
+    if number is None:
+        reply_to_id = None  # not shown on this article
+        number = pages.number_from(request.GET.get(PAGE_PARAMETER))
+    ids = pages.ids_on(number)
+    shown = list(article.comments.approved().filter(pk__in=ids).order_by("created_at", "pk")) if ids else []
+    reply_to = next((c for c in shown if c.pk == reply_to_id), None)
+    if form is None and not closed:
+        form = CommentForm(article=article, initial={"parent": reply_to.pk if reply_to else None})
     return {
-        "comments": threads(approved),
-        "comments_shown": len(approved),
+        "comments": threads(shown),
+        "comments_shown": pages.count,
         "comments_closed": closed,
         "comment_form": form,
         "reply_to": reply_to,
+        "comment_pages": pages.links(number, article.get_url(request)),
     }
 
 
-def to_int(value):
-    """``value`` as an int, or ``None`` (for query-string values readers can edit)."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+def comment_url(comment, request=None, *, full=False, anchor=None):
+    """The address of the page of comments showing ``comment``, at its anchor (or at ``anchor``).
+
+    A comment's own link always names its page (``?comments=N``), so it
+    stays good as newer threads fill more pages. ``anchor`` is for a
+    notice on whichever page the reader was reading (``comment-held``,
+    ``comment-reported``): a one-off return address, so it is the
+    article's own address when that shows the page (the page the cache
+    most likely has). A comment not shown (held, removed) leads to the page
+    of the comment it answers, else to the article's default page, where
+    its writer will find it once a moderator approves it. ``full``: with
+    the site's scheme and host (for emails and the admin). One query; see
+    :func:`comment_urls` for several.
+    """
+    return comment_urls([comment], request, full=full, anchor=anchor)[comment.pk]
+
+
+def comment_urls(comments, request=None, *, full=False, anchor=None):
+    """:func:`comment_url` of each comment, by pk: one query per article, however many comments.
+
+    ``None`` for a comment on an article with no address (outside every site).
+    """
+    by_article = defaultdict(list)
+    for comment in comments:
+        by_article[comment.article_id].append(comment)
+    urls = {}
+    for group in by_article.values():
+        article = group[0].article
+        base = article.get_full_url(request) if full else article.get_url(request)
+        if base is None:
+            urls.update((comment.pk, None) for comment in group)
+            continue
+        pages = CommentPages.for_article(article)
+        for comment in group:
+            number = pages.page_of(comment.pk) or pages.page_of(comment.parent_id)
+            query = f"?{PAGE_PARAMETER}={number}" if number and not (anchor and number == pages.last) else ""
+            urls[comment.pk] = f"{base}{query}#{anchor or comment.anchor}"
+    return urls

@@ -8,6 +8,7 @@ from django.core.validators import URLValidator
 
 from . import tokens
 from .models import Comment, Status
+from .numbers import to_int
 
 SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
 # Right-to-left overrides and isolates can make "gpj.exe" read as "exe.jpg".
@@ -15,11 +16,28 @@ BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 WEBSITE_MESSAGE = "Please enter a website address starting with http:// or https://, or leave it empty."
 
 
+def normalise_line_breaks(text):
+    """Browsers send line breaks as CRLF but count them as one character (for ``maxlength``): so do we."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def too_long_message(over, limit, exact=True):
+    """What a reader whose comment is ``over`` characters too long is told (``exact=False``: at least that)."""
+    return (
+        f"Your comment is {'' if exact else 'more than '}{over:,} character{'s' if over != 1 else ''} too long "
+        f"(the limit is {limit:,}). Its first {limit:,} characters are kept below: shorten it, then send it again."
+    )
+
+
 class CommentForm(forms.Form):
     """A reader's comment, with the messages readers see beside each field.
 
     ``article`` is the article commented on; ``closed_reason`` (from
     :func:`caspian.comments.policy.closed_reason`) refuses every post.
+    ``comment_length`` is how many characters the reader's comment had when
+    ``data`` holds only the first of them (a post too large to read whole,
+    see :mod:`caspian.comments.oversized`); ``comment_length_exact=False``
+    when even that count stopped early.
     """
 
     comment = forms.CharField(
@@ -62,16 +80,20 @@ class CommentForm(forms.Form):
         help_text="The first time, we email you a link to confirm.",
         required=False,
     )
-    parent = forms.CharField(required=False, widget=forms.HiddenInput)
+    # A plain Field: CharField's own refusal of a null character would be an error on a field nobody
+    # sees. clean_parent() refuses whatever is not the id of a comment shown on this article.
+    parent = forms.Field(required=False, widget=forms.HiddenInput)
     # The honeypot: hidden from people, irresistible to form-filling bots. Not
     # called "address" or the like, which browsers fill in for their users.
     homepage = forms.CharField(required=False, label="Leave this field empty")
 
-    def __init__(self, *args, article, closed_reason="", **kwargs):
+    def __init__(self, *args, article, closed_reason="", comment_length=None, comment_length_exact=True, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.article = article
         self.closed_reason = closed_reason
+        self.comment_length = comment_length
+        self.comment_length_exact = comment_length_exact
         self.token_issued = None  # when the posted form token was issued, if it is genuine
         self.token_missing = False
         self.fields["comment"].widget.attrs["maxlength"] = settings.COMMENTS_MAX_LENGTH
@@ -99,14 +121,26 @@ class CommentForm(forms.Form):
     def is_bot(self):
         return bool(self.cleaned_data.get("homepage"))
 
-    def clean_comment(self):
-        # Browsers send line breaks as CRLF but count them as one character for maxlength.
-        text = self.cleaned_data["comment"].replace("\r\n", "\n").replace("\r", "\n")
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and "comment" in self.errors:
+            self._keep_comment_up_to_the_limit()
+
+    def _keep_comment_up_to_the_limit(self):
+        # The form shown again holds the first COMMENTS_MAX_LENGTH characters, not all of a 2 MB paste:
+        # the page would weigh as much, and the textarea's maxlength stops the reader adding to it anyway.
+        text = normalise_line_breaks(self.data.get("comment") or "")
         limit = settings.COMMENTS_MAX_LENGTH
         if len(text) > limit:
-            raise ValidationError(
-                f"Your comment is {len(text):,} characters long; the limit is {limit:,}. Please shorten it."
-            )
+            self.data = self.data.copy()
+            self.data["comment"] = text[:limit]
+
+    def clean_comment(self):
+        text = normalise_line_breaks(self.cleaned_data["comment"])
+        limit = settings.COMMENTS_MAX_LENGTH
+        length = max(len(text), self.comment_length or 0)
+        if length > limit:
+            raise ValidationError(too_long_message(length - limit, limit, exact=self.comment_length_exact))
         return text
 
     def clean_author(self):
@@ -137,10 +171,12 @@ class CommentForm(forms.Form):
 
     def clean_parent(self):
         # Checked here, reported in clean(): the field is hidden, so its message goes at the top.
-        parent_id = self.cleaned_data.get("parent", "").strip()
-        if not parent_id:
+        value = self.cleaned_data.get("parent")
+        value = value.strip() if isinstance(value, str) else ""
+        if not value:
             return None
-        if not parent_id.isdigit():
+        parent_id = to_int(value)
+        if parent_id is None:  # "²", "-1", "1e3", a null byte, a number no id reaches
             return False
         return Comment.objects.filter(pk=parent_id, article=self.article, status=Status.APPROVED).first() or False
 

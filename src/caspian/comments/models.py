@@ -41,6 +41,11 @@ class CommentQuerySet(models.QuerySet):
 REPORTED = "Reported by readers"
 
 
+def reports_note(count):
+    """How many times readers reported a comment, as moderators read it: "… once." or "… 3 times."."""
+    return f"{REPORTED} once." if count == 1 else f"{REPORTED} {count} times."
+
+
 class Comment(models.Model):
     """A reader's comment on an article, in plain text (see :mod:`caspian.comments.text`)."""
 
@@ -83,7 +88,7 @@ class Comment(models.Model):
     @property
     def moderation_note(self):
         """Why the comment is held, with readers' reports counted as they stand, in one wording."""
-        reported = f"{REPORTED} {self.flag_count} time{'s' if self.flag_count != 1 else ''}." if self.flag_count else ""
+        reported = reports_note(self.flag_count) if self.flag_count else ""
         reason = "" if self.reason.startswith(REPORTED) else self.reason  # the count it gives may be out of date
         return " ".join(filter(None, [reason, reported]))
 

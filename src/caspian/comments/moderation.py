@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from ..background import run_in_background
 from . import notifications, policy, spam
-from .models import REPORTED, Comment, SpamVerdict, Status
+from .models import Comment, SpamVerdict, Status, reports_note
 from .signals import comments_changed
 
 logger = logging.getLogger(__name__)
@@ -144,7 +144,7 @@ def flag(comment):
     Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
     comment.refresh_from_db(fields=["flag_count", "status"])
     if comment.flag_count >= settings.COMMENTS_FLAG_THRESHOLD and comment.status == Status.APPROVED:
-        reason = f"{REPORTED} {comment.flag_count} times."
+        reason = reports_note(comment.flag_count)
         if Comment.objects.filter(pk=comment.pk, status=Status.APPROVED).update(status=Status.PENDING, reason=reason):
             recount([comment.article_id])
             comment.status, comment.reason = Status.PENDING, reason

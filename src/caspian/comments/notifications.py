@@ -36,6 +36,8 @@ def new_comment(comment):
     )
     if not recipients:
         return
+    from .display import comment_url
+
     article = comment.article
     held = comment.status != "approved"
     subject = f"{'Comment waiting for approval' if held else 'New comment'} on “{article.title}”"
@@ -44,6 +46,7 @@ def new_comment(comment):
         {
             "comment": comment,
             "article_url": article.get_full_url(),
+            "comment_url": None if held else comment_url(comment, full=True),
             "held": held,
             "approve_url": _absolute(reverse("comments_admin:act", args=[comment.pk, "approve"])),
             "spam_url": _absolute(reverse("comments_admin:act", args=[comment.pk, "spam"])),
@@ -56,28 +59,30 @@ def new_comment(comment):
 
 def reply_approved(comments):
     """Tell each parent commenter who opted in that a reply to them is now shown."""
+    from .display import comment_urls
     from .models import Comment
 
     replies = [c for c in comments if c.parent_id]
     if not replies:
         return
     parents = Comment.objects.in_bulk([c.parent_id for c in replies])
-    for reply in replies:
-        parent = parents.get(reply.parent_id)
-        if (
-            not parent
-            or not parent.notify_replies
-            or parent.status != "approved"  # a removed comment's author is not told of replies to it
-            or parent.author_email.lower() == reply.author_email.lower()
-        ):
-            continue
+    told = [
+        (reply, parent)
+        for reply in replies
+        if (parent := parents.get(reply.parent_id))
+        and parent.notify_replies
+        and parent.status == "approved"  # a removed comment's author is not told of replies to it
+        and parent.author_email.lower() != reply.author_email.lower()
+    ]
+    reply_urls = comment_urls([reply for reply, _ in told], full=True)  # each on the page of comments showing it
+    for reply, parent in told:
         unsubscribe_url = _absolute(reverse("comments:unsubscribe", args=[unsubscribe_token(parent.author_email)]))
         body = render_to_string(
             "comments/email/reply.txt",
             {
                 "reply": reply,
                 "parent": parent,
-                "reply_url": reply.article.get_full_url() + f"#{reply.anchor}",
+                "reply_url": reply_urls[reply.pk],
                 "unsubscribe_url": unsubscribe_url,
             },
         )

@@ -16,7 +16,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponseForbidden, HttpResponseRedirect, JsonResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponseForbidden, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -24,7 +25,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..background import housekeep_if_due
 from ..newsroom.models import ArticlePage
-from . import moderation, origin, policy, ratelimit, tokens
+from . import moderation, origin, oversized, policy, ratelimit, tokens
+from .display import comment_url
 from .forms import CommentForm
 from .models import Comment, Status
 from .notifications import comment_from_confirmation, email_from_token
@@ -35,6 +37,10 @@ REPORT_MEMORY_SECONDS = 30 * 24 * 3600
 CROSS_SITE_MESSAGE = (
     "Your comment was sent from a page on another website, so it was not posted. It is kept below: "
     "if you wrote it, check it and send it from here."
+)
+UNREADABLE_MESSAGE = (
+    "Your comment was too large for us to read, so it was not posted and we could not keep it. "
+    "Please write it again, shorter."
 )
 
 
@@ -68,7 +74,8 @@ def form_token(request):
 def post_comment(request, article_id):
     article = get_object_or_404(ArticlePage.objects.public_articles(), pk=article_id)
     closed = policy.closed_reason(article)
-    form = CommentForm(request.POST, article=article, closed_reason=closed)
+    data, sent, too_large = _posted_form(request)
+    form = CommentForm(data, article=article, closed_reason=closed, **sent)
     if origin.cross_site(request):
         form.full_clean()
         form.add_error(None, CROSS_SITE_MESSAGE)
@@ -76,7 +83,9 @@ def post_comment(request, article_id):
     if not form.is_valid():
         if form.needs_confirmation:
             return render(request, "comments/confirm_post.html", {"page": article, "comment_form": form})
-        return _article_with_form(request, article, form, status=403 if closed else 400)
+        if too_large and not data:
+            form.add_error(None, UNREADABLE_MESSAGE)
+        return _article_with_form(request, article, form, status=403 if closed else 413 if too_large else 400)
     ip = client_ip(request)
     wait = ratelimit.hit("post", ip=ip, email=form.cleaned_data["email"])
     if wait:
@@ -93,8 +102,9 @@ def post_comment(request, article_id):
         wants_replies=form.cleaned_data["notify_replies"],
     )
     housekeep_if_due()  # the comment is stored: nothing here can lose it
-    anchor = comment.anchor if comment.status == Status.APPROVED else "comment-held"
-    response = HttpResponseRedirect(f"{article.get_url(request)}#{anchor}")
+    # To the page of comments showing it; a comment waiting for a moderator, to the notice saying so.
+    anchor = None if comment.status == Status.APPROVED else "comment-held"
+    response = HttpResponseRedirect(comment_url(comment, request, anchor=anchor))
     _remember_details(response, form.cleaned_data)
     return response
 
@@ -112,10 +122,12 @@ def report_comment(request, comment_id):
     )
     ip = client_ip(request) or "unknown"
     reporter = hashlib.sha256(f"{comment.pk}:{ip}".encode()).hexdigest()[:32]
+    # Back to the page the reader was reading, found before the report may take the comment off it.
+    back = comment_url(comment, request, anchor="comment-reported")
     # One report per reader and comment, and no flood of reports from one address.
     if not ratelimit.hit("report", ip=ip) and cache.add(f"comments:reported:{reporter}", True, REPORT_MEMORY_SECONDS):
         moderation.flag(comment)
-    return HttpResponseRedirect(f"{comment.article.get_url(request)}#comment-reported")
+    return HttpResponseRedirect(back)
 
 
 @csrf_exempt  # the signed link is the proof, and origin.cross_site() refuses another site's post
@@ -144,6 +156,26 @@ def unsubscribe(request, token):
         Comment.objects.by_email(email).update(notify_replies=False)
         done = True
     return render(request, "comments/unsubscribe.html", {"email": email, "done": done})
+
+
+def _posted_form(request):
+    """``(data, form options, too_large)``: the posted fields, even of a post too large for Django.
+
+    Django refuses a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` with a bare
+    400 and the text is lost. Such a post (urlencoded, as the comment form
+    sends) is read here in bounded memory instead (:mod:`.oversized`), each
+    field cut to twice the comment limit (room for CRLFs, which count
+    once), and the form is told how long the comment really was. Any other
+    post that large (multipart, from no form of ours) cannot be read back.
+    """
+    try:
+        return request.POST, {}, False
+    except RequestDataTooBig:
+        if request.content_type != "application/x-www-form-urlencoded":
+            return QueryDict(), {}, True
+        data, lengths, cut = oversized.read_form(request, 2 * settings.COMMENTS_MAX_LENGTH + 2)
+        request.POST = data  # for whatever reads it next (the error page of a database outage keeps the text)
+        return data, {"comment_length": lengths.get("comment"), "comment_length_exact": cut != "comment"}, True
 
 
 def _article_with_form(request, article, form, status):

@@ -28,6 +28,7 @@ from ..newsroom import images
 from ..newsroom.listings import site_articles
 from ..newsroom.models import ArticleCorrection, PublicationSettings
 from ..newsroom.sites import site_setting
+from ..pagecache.parameters import reads_query
 
 FEED_CONTENT_TAGS = nh3.ALLOWED_TAGS - {"nav", "header", "footer", "map", "area"}
 ROOT_RELATIVE_URL = re.compile(r'(\s(?:href|src)=")/(?!/)')
@@ -256,6 +257,7 @@ def _corrections(source):
     return ArticleCorrection.objects.on_articles(source.articles).newest_first()
 
 
+@reads_query()
 def corrections_feed(request, fmt):
     """``/corrections/rss.xml`` and ``/corrections/atom.xml``; 304 when no correction shown has changed.
 

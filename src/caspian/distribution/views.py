@@ -16,10 +16,12 @@ from ..newsroom import sites
 from ..newsroom.listings import site_articles
 from ..newsroom.models import AuthorPage, PublicationSettings, SectionPage
 from ..newsroom.models.publication import site_setting
+from ..pagecache.parameters import reads_query
 from . import sitemaps
 from .feeds import FORMATS, ArticleFeed, FeedSource
 
 
+@reads_query()
 def feed(request, fmt, scope=None, slug=None):
     """``/feeds/rss.xml``, ``/feeds/section/<slug>/atom.xml``, ``/feeds/tag/<slug>/feed.json`` and the like."""
     source = _source(request, scope, slug)
@@ -80,6 +82,7 @@ def _source(request, scope, slug):
     )
 
 
+@reads_query()
 def sitemap_index(request):
     return sitemap_views.index(
         request,
@@ -89,12 +92,14 @@ def sitemap_index(request):
     )
 
 
+@reads_query("p")  # Django's sitemap pages
 def sitemap(request, section):
     return sitemap_views.sitemap(
         request, sitemaps.for_site(_site(request)), section=section, template_name="distribution/sitemap.xml"
     )
 
 
+@reads_query()
 def news_sitemap(request):
     """Google News: the last two days' articles with publication name and language."""
     site = _site(request)
@@ -114,6 +119,7 @@ def news_sitemap(request):
     return response
 
 
+@reads_query()
 def robots_txt(request):
     """Crawlers may read every reader page; the admin and form endpoints are not for them."""
     lines = [

@@ -58,7 +58,15 @@ def newsroom_schedule(form):
             attrs["data-action"] = " ".join(actions)
 
 
-class ArticlePageForm(WagtailAdminPageForm):
+class NewsroomPageForm(WagtailAdminPageForm):
+    """The admin form of every page type: its schedule in a newsroom's words, kept when the dialog closes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        newsroom_schedule(self)
+
+
+class ArticlePageForm(NewsroomPageForm):
     class Media:
         js = ["newsroom/admin/length-counter.js"]
         css = {"all": ["newsroom/admin/article-form.css"]}
@@ -82,7 +90,6 @@ class ArticlePageForm(WagtailAdminPageForm):
                 advice=SHORT_HEADLINE_ADVICE,
             )
 
-        newsroom_schedule(self)
         # Made from the headline when left empty (below): the page's script fills it in as the editor
         # types, but a save must not fail because a script had not run.
         self.fields["slug"].required = False

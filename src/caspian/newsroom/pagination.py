@@ -18,8 +18,13 @@ from django.db.models import Q
 from django.http import Http404
 
 LISTING_PAGE_SIZE = 20
+# What listing_page() reads: a view using it declares these (see caspian.pagecache.parameters).
+LISTING_PARAMETERS = ("page", "before", "after")
 # Beyond any archive (20 million articles), and small enough for every database's OFFSET.
 MAX_LISTING_PAGE = 1_000_000
+# The largest id any of our databases stores (SQLite's INTEGER, PostgreSQL's bigint): a cursor naming a larger
+# one is junk, and SQLite's driver fails on the number rather than finding nothing.
+MAX_ID = 2**63 - 1
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -119,11 +124,19 @@ def _cursor(article):
 
 
 def _position(cursor):
+    """The (publication time, id) a :func:`_cursor` names; 404 for anything no article could have.
+
+    The time is negative for an article published before 1970 (an imported
+    archive): the id is what follows the last ``-``.
+    """
     try:
-        microseconds, pk = (int(part) for part in cursor.split("-"))
-        return _EPOCH + microseconds * _MICROSECOND, pk
+        microseconds, pk = (int(part) for part in cursor.rsplit("-", 1))
+        published = _EPOCH + microseconds * _MICROSECOND
     except (ValueError, OverflowError):
         raise Http404("No such page of results.") from None
+    if not 1 <= pk <= MAX_ID:
+        raise Http404("No such page of results.")
+    return published, pk
 
 
 def _newer_than(position, inclusive=False):

@@ -4,16 +4,23 @@ from django.template.response import TemplateResponse
 from taggit.models import Tag
 
 from ..distribution.feeds import correction_feed_links
+from ..pagecache.parameters import reads_query
 from .corrections import CORRECTIONS_PAGE_SIZE, site_corrections
 from .listings import site_articles
-from .pagination import listing_page, paginate
+from .pagination import LISTING_PARAMETERS, listing_page, paginate
+from .reader_input import is_slug
 
 
+@reads_query(*LISTING_PARAMETERS)
 def tag_page(request, slug):
     """/tags/<slug>/: the site's public articles with this tag, newest first.
 
-    A tag only drafts carry is a 404: its name may say what is coming.
+    A tag only drafts carry is a 404: its name may say what is coming. So is
+    an address no tag could have (a NUL character, punctuation), before any
+    query.
     """
+    if not is_slug(slug, Tag._meta.get_field("slug").max_length):
+        raise Http404("No tag has this address.")
     tag = get_object_or_404(Tag, slug=slug)
     articles, _site = site_articles(request)
     tagged = articles.tagged(tag)
@@ -23,6 +30,7 @@ def tag_page(request, slug):
     return TemplateResponse(request, "newsroom/tag_page.html", {"tag": tag, "articles": page})
 
 
+@reads_query("page")
 def corrections_page(request):
     """/corrections/: the site's published corrections, newest first, each with its article.
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
-from . import dependencies, store
+from .. import outages
+from . import dependencies, parameters, store
 from .conf import hit_settings
 
 # Where the page, once rendered, waits for the WSGI wrapper to store it
@@ -84,9 +85,13 @@ class PageCacheMiddleware:
             stale_if_error=settings.CDN_STALE_IF_ERROR,
         )
         versions = store.versions_if_unchanged(tags, generation)
+        if versions is None and outages.CACHE.down:
+            versions = ()  # the shared cache is out: kept by this process only, for the outage (store.save)
         response["X-Page-Cache"] = "miss"
-        if versions is not None:
+        key = _key(request, response)
+        if versions is not None and key is not None:
             request.META[PENDING] = {
+                "key": key,
                 "body": response.content,
                 "tags": tags,
                 "versions": versions,
@@ -96,6 +101,23 @@ class PageCacheMiddleware:
                 "expires": now + min(settings.PAGE_CACHE_SECONDS, _seconds_to_midnight()),
             }
         return response
+
+
+def _key(request, response):
+    """The key to store the page under: its address with the query parameters its view reads (see :mod:`.parameters`).
+
+    ``None`` when it must not be stored: the view declared none and was asked
+    with a query, or this address has as many entries with a query as it may.
+    """
+    host, path = request.META.get("HTTP_HOST", ""), request.META.get("PATH_INFO", "/")  # as the WSGI wrapper reads them
+    names = parameters.declared(request, response)
+    query = parameters.canonical(request.META.get("QUERY_STRING", ""), names)
+    if names is None:
+        return None if query else store.key_for(host, path, "")
+    store.remember_parameters(host, path, names)
+    if query and not store.variant_allowed(host, path):
+        return None
+    return store.key_for(host, path, query, names)
 
 
 def _etag(body):

@@ -29,6 +29,14 @@ Ordering makes this safe across processes without locks:
 generation again; a page is stored only if the generation did not change
 while it was rendered and its tags read (:func:`versions_if_unchanged`).
 A tag missing from the cache (evicted) counts as changed, hard.
+
+Outages (:mod:`caspian.outages`): an entry stays in the cache past its
+expiry for ``CDN_STALE_IF_ERROR`` seconds, so that while the database is
+down readers get the last good copy of a page (:func:`last_good`) rather
+than an error; never one that was withdrawn (hard-invalidated). While the
+shared cache does not answer, a process serves the copies it kept
+(:func:`lookup`) for ``KEPT_DURING_OUTAGE_SECONDS``, and invalidations it
+could not write are written when the cache is back.
 """
 
 import hashlib
@@ -37,9 +45,12 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 
+from .. import outages
 from .. import versions as stamps
+from . import parameters
 
 # Part of every key: change it when Entry changes, so a new release never
 # reads entries an older one stored.
@@ -47,11 +58,18 @@ FORMAT = 3
 GENERATION_KEY = f"pagecache:{FORMAT}:generation"
 GENERATION_RECHECK_SECONDS = 0.1
 LOCAL_ENTRIES = 256  # per process; a rendered article is ~80 KB
-# Query parameters that never change a page: campaign and click trackers.
-IGNORED_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
+# Entries with a query (?page=, ?q=…) stored per address in PAGE_CACHE_SECONDS:
+# beyond it such pages are rendered but not kept, so no address can crowd out the rest.
+VARIANTS_PER_ADDRESS = 100
+# How long an address's declared query parameters are remembered in the shared cache.
+PARAMETERS_SECONDS = 24 * 3600
 # How long one request may hold a page's render lock: a render takes well
 # under a second; a request that dies holding it delays the refresh by this.
 RENDER_LOCK_SECONDS = 10
+# How long into a cache outage a process serves the copies it kept: their
+# tags cannot be checked meanwhile, so an invalidation made elsewhere would
+# not reach them; after this, pages are rendered from the database.
+KEPT_DURING_OUTAGE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -76,15 +94,50 @@ class Found:
     stale: bool = False
 
 
-def key_for(host, path, query):
-    """The cache key of a page: host (and so the publication's language), path and query.
+def key_for(host, path, query, names=None):
+    """The cache key of a page: host (and so the publication's language), path and the query that matters.
 
-    Tracking parameters are left out, and the rest sorted, so
-    ``?utm_source=x`` shares the entry of the bare address.
+    Only the query parameters declared for the address count (``names``, or
+    those learned by :func:`remember_parameters`; see :mod:`.parameters`),
+    so ``?utm_source=x`` or ``?junk=1`` shares the entry of the bare address.
     """
-    parameters = sorted(p for p in query.split("&") if p and not p.startswith(IGNORED_PARAMETERS))
-    digest = hashlib.sha256("\n".join([host.lower(), path, "&".join(parameters)]).encode()).hexdigest()[:32]
+    if query:
+        query = parameters.canonical(query, names if names is not None else known_parameters(host, path))
+    digest = hashlib.sha256("\n".join([host.lower(), path, query]).encode()).hexdigest()[:32]
     return f"pagecache:{FORMAT}:page:{digest}"
+
+
+def _parameters_key(host, path):
+    digest = hashlib.sha256("\n".join([host.lower(), path]).encode()).hexdigest()[:32]
+    return f"pagecache:{FORMAT}:parameters:{digest}"
+
+
+def known_parameters(host, path):
+    """The query parameters declared for the page at this address, when one has been stored; else ``None``."""
+    names = _declared.get((host.lower(), path))
+    if names is None:
+        names = cache.get(_parameters_key(host, path))
+        if names is not None:
+            _declared.put((host.lower(), path), names)
+    return names
+
+
+def remember_parameters(host, path, names):
+    """Note the query parameters the page at this address reads, for :func:`key_for` in every process."""
+    if _declared.get((host.lower(), path)) != names:
+        _declared.put((host.lower(), path), names)
+        cache.set(_parameters_key(host, path), names, timeout=PARAMETERS_SECONDS)
+
+
+def variant_allowed(host, path):
+    """Whether one more entry with a query may be stored for this address (see :data:`VARIANTS_PER_ADDRESS`)."""
+    key = f"{_parameters_key(host, path)}:variants"
+    cache.add(key, 0, timeout=settings.PAGE_CACHE_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired just now
+        return False
+    return count is not None and count <= VARIANTS_PER_ADDRESS
 
 
 def _names(tags):
@@ -132,12 +185,26 @@ def invalidate(tags, hard=False):
     cache.set(GENERATION_KEY, stamps.new_stamp(), timeout=None)
     stamps.bump(names if hard else names[len(tags) :])
     cache.set(GENERATION_KEY, stamps.new_stamp(), timeout=None)
-    _local.clear()
     _last_generation[:] = [None, 0.0]
+    if not outages.CACHE.down:
+        _local.clear()
+        return
+    # Not written: written once the cache is back. Meanwhile this process
+    # keeps its other copies (a list on them may be out of date, as with a
+    # stale page), and drops those that are gone.
+    changed = set(tags)
+    _local.discard_where(lambda entry: entry.own_tag in changed or (hard and not changed.isdisjoint(entry.tags)))
+    outages.CACHE.when_back(lambda: invalidate(tags, hard))
 
 
 def save(key, entry):
-    cache.set(key, entry, timeout=max(1, int(entry.expires - time.time())))
+    """Store ``entry``; the cache keeps it past its expiry for :func:`last_good`.
+
+    While the shared cache is out, this process keeps it (see :func:`_kept`).
+    """
+    cache.set(key, entry, timeout=max(1, int(entry.expires - time.time())) + settings.CDN_STALE_IF_ERROR)
+    if outages.CACHE.down:
+        _local.put(key, (entry, None, False))
 
 
 def lookup(key, shared=False):
@@ -149,6 +216,8 @@ def lookup(key, shared=False):
     so first, since another process may have stored the new copy already.
     """
     current = generation(max_age=GENERATION_RECHECK_SECONDS)
+    if current is None:  # the shared cache does not answer
+        return _kept(key)
     known = None if shared else _local.get(key)
     if known is not None:
         entry, checked_at, stale = known
@@ -164,6 +233,26 @@ def lookup(key, shared=False):
         return None
     _local.put(key, (entry, current, state == "stale"))
     return Found(entry, stale=state == "stale")
+
+
+def _kept(key):
+    """What this process kept of ``key`` (see :data:`KEPT_DURING_OUTAGE_SECONDS`), as a :class:`Found`."""
+    known = _local.get(key)
+    if known is None or known[0].expires <= time.time() or outages.CACHE.down_for() > KEPT_DURING_OUTAGE_SECONDS:
+        return None
+    return Found(known[0])
+
+
+def last_good(key):
+    """The last copy stored for ``key``, expired or stale, unless it was withdrawn; ``None`` if there is none.
+
+    For readers while the database is down: better an older copy than an error.
+    """
+    known = _local.get(key)
+    entry = known[0] if known is not None else cache.get(key)
+    if entry is None or (generation() is not None and _state(entry) == "gone"):
+        return None
+    return entry
 
 
 def _state(entry):
@@ -195,6 +284,7 @@ def release_render(key):
 def clear_local():
     """Forget this process's copies (tests; the shared cache is untouched)."""
     _local.clear()
+    _declared.clear()
     _last_generation[:] = [None, 0.0]
 
 
@@ -224,9 +314,16 @@ class _LocalEntries:
         with self.lock:
             self.items.pop(key, None)
 
+    def discard_where(self, gone):
+        """Drop the entries for which ``gone(entry)`` is true."""
+        with self.lock:
+            for key in [key for key, (entry, *_rest) in self.items.items() if gone(entry)]:
+                del self.items[key]
+
     def clear(self):
         with self.lock:
             self.items.clear()
 
 
 _local = _LocalEntries(LOCAL_ENTRIES)
+_declared = _LocalEntries(4096)  # (host, path): the query parameters its page declared

@@ -4,7 +4,9 @@ A hit never touches the database: it goes out as stored, or as ``304 Not
 Modified`` when the reader's copy is current. A stale page (a list on it
 changed) is served as it is, with its ``Age``, while one request (the first
 to claim the render lock) renders the new copy; a page that is gone (it
-changed itself) is rendered anew by the request that asks for it.
+changed itself) is rendered anew by the request that asks for it. When the
+render meets a database outage (a 503 from :mod:`caspian.errors`), the
+reader gets the last good copy of the page instead, if there is one.
 """
 
 import re
@@ -12,6 +14,7 @@ import time
 
 from django.utils.http import parse_http_date_safe
 
+from .. import errors
 from . import store
 from .middleware import PENDING, cacheable_request
 
@@ -19,6 +22,7 @@ from .middleware import PENDING, cacheable_request
 UNSTORED_HEADERS = {"set-cookie", "content-length", "date", "server", "x-page-cache", "age"}
 HIT = ("X-Page-Cache", "hit")
 STALE = ("X-Page-Cache", "stale")
+STALE_IF_ERROR = ("X-Page-Cache", "stale-if-error")
 # Headers a 304 repeats (RFC 9110, 15.4.5).
 NOT_MODIFIED_HEADERS = {"cache-control", "content-location", "etag", "expires", "vary", "last-modified"}
 # How long a proxy or CDN may keep a stale copy it got from here: a second,
@@ -57,15 +61,20 @@ class CachedApplication:
     def render(self, key, environ, start_response):
         sent = {}
 
-        def remember(status, headers, exc_info=None):
+        def remember(status, headers, exc_info=None):  # answered below, once it is known what to answer
             sent["status"], sent["headers"] = status, headers
-            return start_response(status, headers, exc_info)
 
         response = self.application(environ, remember)
+        if environ.get(errors.OUTAGE):
+            entry = store.last_good(key)
+            if entry is not None:
+                getattr(response, "close", lambda: None)()
+                return self.serve(entry, environ, start_response, STALE_IF_ERROR)
+        start_response(sent["status"], sent["headers"])
         pending = environ.pop(PENDING, None)
-        if pending is not None and sent.get("status", "").startswith("200"):
+        if pending is not None and sent["status"].startswith("200"):
             headers = tuple((name, value) for name, value in sent["headers"] if name.lower() not in UNSTORED_HEADERS)
-            store.save(key, store.Entry(headers=headers, **pending))
+            store.save(pending.pop("key"), store.Entry(headers=headers, **pending))
         return response
 
     def serve(self, entry, environ, start_response, marker):

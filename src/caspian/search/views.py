@@ -5,24 +5,32 @@ from urllib.parse import urlencode
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from ..newsroom import reader_input
 from ..newsroom.listings import site_articles
 from ..newsroom.models import ArticlePage, AuthorPage
 from ..newsroom.pagination import paginate
+from ..pagecache.parameters import reads_query
 from .highlight import highlight
 
 WORD = re.compile(r"\w+")
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 500  # more than anyone pages through; keeps a vague query cheap
+# The days a reader may search between: wider than any archive, and far from the ends of the calendar (years 1
+# and 9999), where a day's first moment in the site's time zone, or the next day's, is no datetime at all.
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2100, 12, 31)
 
 
+@reads_query("q", "section", "author", "from", "to", "page")
 def search(request):
     """/search/?q=…: this site's public articles, most relevant first, filtered by section, author and dates.
 
     The search backend ranks live articles; the site's own rules (public,
     this site) and the reader's filters then narrow that ranking, so a
-    private article never shows.
+    private article never shows. A filter that cannot be used (a date that
+    is not one, a section that cannot exist) is left out and said so beside
+    the form: the page answers 400 then.
     """
-    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    query = reader_input.words(request.GET.get("q", ""), MAX_QUERY_LENGTH)
     articles, site = site_articles(request)
     filters, problems = _filters(request)
     context = {
@@ -54,7 +62,7 @@ def search(request):
             article.title_marked = highlight(article.title, words)
             article.snippet = highlight(article.standfirst, words)
         context["results"] = results
-    return TemplateResponse(request, "search/search.html", context)
+    return TemplateResponse(request, "search/search.html", context, status=400 if problems else 200)
 
 
 def _ranked_ids(query):
@@ -70,16 +78,38 @@ def _ranked_ids(query):
 
 
 def _filters(request):
-    """The reader's filters, and a message for each date that is not a date (that filter is left out)."""
-    filters = {"section": request.GET.get("section", "")[:100], "author": request.GET.get("author", "")[:100]}
-    problems = []
+    """The reader's filters, and a message for each that cannot be used (that filter is left out).
+
+    A section or author is a slug, and one that could not be a slug (a NUL
+    character, punctuation) is a message here rather than a database error;
+    dates are calendar days between ``EARLIEST_DATE`` and ``LATEST_DATE``.
+    """
+    filters, problems = {}, []
+    for name, label in (("section", "Section"), ("author", "Author")):
+        value = request.GET.get(name, "").strip()
+        filters[name] = ""
+        if value and not reader_input.is_slug(value):
+            problems.append(f"{label}: we have no {name} by that name. Choose one from the list, or All {name}s.")
+        else:
+            filters[name] = value
     for name, label in (("from", "From"), ("to", "To")):
         value = request.GET.get(name, "").strip()
+        filters[name] = ""
+        if not value:
+            continue
         try:
-            filters[name] = date.fromisoformat(value).isoformat() if value else ""
+            day = date.fromisoformat(value)
         except ValueError:
-            filters[name] = ""
-            problems.append(f"{label}: “{value[:40]}” is not a date; use the form 2026-11-27.")
+            shown = reader_input.printable(value)[:40]
+            problems.append(f"{label}: “{shown}” is not a date. Enter it as YYYY-MM-DD, for example 2026-11-27.")
+            continue
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            problems.append(
+                f"{label}: {day.isoformat()} is outside the archive. "
+                f"Enter a date between {EARLIEST_DATE.year} and {LATEST_DATE.year}."
+            )
+            continue
+        filters[name] = day.isoformat()
     return filters, problems
 
 

@@ -16,7 +16,7 @@ from ..blocks import BodyBlock
 from ..cache_tags import ARTICLES, LATEST, MUST_READ, Invalidation, listing_tag, page_tag, tag_tag
 from ..corrections import CorrectionQuerySet
 from ..querysets import ArticlePageQuerySet
-from .pages import ARTICLE_LEVEL, OneHistoryLinePerRevisionMixin, SectionPage, ViewRestrictionShortcutMixin
+from .pages import ARTICLE_LEVEL, NewsroomPageMixin, SectionPage
 
 MORE_ARTICLES_COUNT = 4
 
@@ -25,7 +25,10 @@ class ArticleTag(TaggedItemBase):
     content_object = ParentalKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class ArticlePage(OneHistoryLinePerRevisionMixin, ViewRestrictionShortcutMixin, Page):
+class ArticlePage(NewsroomPageMixin, Page):
+    # The comment replied to, and the page of comments shown.
+    query_parameters = ("replyto", "comments")
+
     standfirst = models.TextField(max_length=400, help_text="The summary under the headline, one or two sentences.")
     dateline = models.CharField(max_length=80, blank=True, help_text="Where the story was reported from, e.g. BAKU.")
     lead_image = models.ForeignKey(
@@ -146,6 +149,7 @@ class ArticlePage(OneHistoryLinePerRevisionMixin, ViewRestrictionShortcutMixin, 
     search_fields = [
         *Page.search_fields,
         index.SearchField("standfirst"),
+        index.AutocompleteField("standfirst"),  # the admin's searches are as-you-type: found by its words too
         index.SearchField("body"),
         index.SearchField("dateline"),
         index.FilterField("section"),

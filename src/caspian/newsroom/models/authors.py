@@ -7,13 +7,17 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from ..cache_tags import AUTHORS, Invalidation, listing_tag, page_tag
-from ..pagination import listing_page
-from .pages import ViewRestrictionShortcutMixin
+from ..pagination import LISTING_PARAMETERS, listing_page
+from .pages import NewsroomPageMixin, promote_tab, title_panel
 
 
-class AuthorIndexPage(ViewRestrictionShortcutMixin, Page):
+class AuthorIndexPage(NewsroomPageMixin, Page):
     """/authors/: everyone who writes for the publication."""
 
+    query_parameters = ()
+
+    content_panels = [title_panel(help_text="As readers see it at the top of the list of authors.")]
+    promote_panels = promote_tab()
     parent_page_types = ["newsroom.HomePage"]
     subpage_types = ["newsroom.AuthorPage"]
     max_count_per_parent = 1
@@ -36,8 +40,10 @@ class AuthorIndexPage(ViewRestrictionShortcutMixin, Page):
         return context
 
 
-class AuthorPage(ViewRestrictionShortcutMixin, Page):
+class AuthorPage(NewsroomPageMixin, Page):
     """A journalist's profile: the title is their name as it appears in bylines."""
+
+    query_parameters = LISTING_PARAMETERS
 
     role = models.CharField(max_length=120, blank=True, help_text="e.g. Central Asia correspondent")
     photo = models.ForeignKey("newsroom.NewsImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -61,6 +67,7 @@ class AuthorPage(ViewRestrictionShortcutMixin, Page):
         FieldPanel("website"),
         FieldPanel("user"),
     ]
+    promote_panels = promote_tab(menu=False)
     search_fields = [*Page.search_fields, index.SearchField("bio"), index.SearchField("role")]
     parent_page_types = ["newsroom.AuthorIndexPage"]
     subpage_types = []

@@ -17,16 +17,17 @@ from django.db import models
 from django.db.models import Q
 from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.contrib.redirects.middleware import get_redirect
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, PageLogEntry, PageViewRestriction
 from wagtail.search import index
 
+from ..admin_forms import NewsroomPageForm
 from ..blocks import BodyBlock
 from ..cache_tags import ARTICLES, LATEST, MUST_READ, Invalidation, listing_tag, page_tag
-from ..pagination import listing_page
+from ..pagination import LISTING_PARAMETERS, listing_page
 from ..sites import view_restriction_free
 
 # Articles sit this many levels below the home page: section, year, article.
@@ -65,6 +66,58 @@ class OneHistoryLinePerRevisionMixin:
         return super().save_revision(*args, overwrite_revision=overwrite_revision, log_action=log_action, **kwargs)
 
 
+class NewsroomPageMixin(OneHistoryLinePerRevisionMixin, ViewRestrictionShortcutMixin):
+    """What every page type of the publication has: its admin form, one history line per revision, fast routing.
+
+    Each page type also declares ``query_parameters``, the query parameters
+    its pages read: the only ones in their page-cache keys (see
+    :mod:`caspian.pagecache.parameters`; a test checks every type has them).
+    """
+
+    base_form_class = NewsroomPageForm
+
+
+def title_panel(heading="Title", help_text="As readers see it at the top of the page and in links to it."):
+    """The title field in a newsroom's words (Wagtail's says "The page title as you'd like it…")."""
+    return TitleFieldPanel("title", heading=heading, help_text=help_text, placeholder=False)
+
+
+def promote_tab(menu=True):
+    """The Promote tab of a page that is not an article, in a newsroom's words.
+
+    ``menu``: whether the page can be in the navigation bar, which lists the
+    pages directly under the home page that have "In the navigation bar"
+    ticked (:mod:`caspian.newsroom.sites`).
+    """
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("slug", heading="Web address", help_text="The end of the page's address."),
+                FieldPanel(
+                    "seo_title",
+                    heading="Short title",
+                    help_text="For search results and social cards. Leave empty to use the title.",
+                ),
+                FieldPanel(
+                    "search_description",
+                    heading="Summary for search and social",
+                    help_text="One or two sentences shown under the title in search results and social cards.",
+                ),
+            ],
+            heading="Search engines and social media",
+        )
+    ]
+    if menu:
+        panels.append(
+            FieldPanel(
+                "show_in_menus",
+                heading="In the navigation bar",
+                help_text="List this page in the navigation bar at the top of every page of the site.",
+            )
+        )
+    return panels
+
+
 class DirectChildRoutingMixin:
     """Route to a child of a known type in one query instead of two.
 
@@ -92,11 +145,14 @@ class DirectChildRoutingMixin:
         return child.route(request, path_components[1:])
 
 
-class HomePage(ViewRestrictionShortcutMixin, Page):
+class HomePage(NewsroomPageMixin, Page):
     """The front page: lead story, Must read, Latest and a block per section.
 
     As a site's root page it routes every reader request for the pages below it.
     """
+
+    # An imported WordPress site's short addresses (/?p=ID) redirect from here (see serve()).
+    query_parameters = ("p", "page_id")
 
     lead_story = models.ForeignKey(
         "newsroom.ArticlePage",
@@ -109,7 +165,7 @@ class HomePage(ViewRestrictionShortcutMixin, Page):
     )
 
     content_panels = [
-        *Page.content_panels,
+        title_panel(help_text="The front page's title, shown in the browser's tab."),
         FieldPanel("lead_story"),
         InlinePanel(
             "must_read_picks",
@@ -119,6 +175,7 @@ class HomePage(ViewRestrictionShortcutMixin, Page):
             max_num=10,
         ),
     ]
+    promote_panels = promote_tab(menu=False)
     subpage_types = [
         "newsroom.SectionPage",
         "newsroom.TopicPage",
@@ -245,12 +302,20 @@ class MustReadPick(Orderable):
         verbose_name = "Must read pick"
 
 
-class SectionPage(ViewRestrictionShortcutMixin, DirectChildRoutingMixin, Page):
+class SectionPage(NewsroomPageMixin, DirectChildRoutingMixin, Page):
     """A region or beat; its articles live in year folders below it."""
+
+    query_parameters = LISTING_PARAMETERS
 
     description = models.TextField(blank=True, help_text="One or two sentences about what the section covers.")
 
-    content_panels = [*Page.content_panels, FieldPanel("description")]
+    content_panels = [
+        title_panel(
+            "Section name", "As readers see it in the navigation bar, on the section page and on its articles."
+        ),
+        FieldPanel("description"),
+    ]
+    promote_panels = promote_tab()
     search_fields = [*Page.search_fields, index.SearchField("description")]
     parent_page_types = ["newsroom.HomePage"]
     subpage_types = ["newsroom.ArchiveYearPage"]
@@ -281,9 +346,13 @@ class SectionPage(ViewRestrictionShortcutMixin, DirectChildRoutingMixin, Page):
         return context
 
 
-class ArchiveYearPage(ViewRestrictionShortcutMixin, DirectChildRoutingMixin, Page):
+class ArchiveYearPage(NewsroomPageMixin, DirectChildRoutingMixin, Page):
     """A section's articles of one year: the tree's shard and a public archive page."""
 
+    query_parameters = LISTING_PARAMETERS
+
+    content_panels = [title_panel("Year", "The year of the articles filed in this folder, e.g. 2026.")]
+    promote_panels = promote_tab(menu=False)
     parent_page_types = ["newsroom.SectionPage"]
     subpage_types = ["newsroom.ArticlePage", "newsroom.LiveBlogPage"]
 
@@ -319,13 +388,16 @@ class ArchiveYearPage(ViewRestrictionShortcutMixin, DirectChildRoutingMixin, Pag
         return context
 
 
-class StandardPage(ViewRestrictionShortcutMixin, Page):
+class StandardPage(NewsroomPageMixin, Page):
     """A plain page such as About, Contact or Corrections policy."""
+
+    query_parameters = ()
 
     introduction = models.TextField(blank=True)
     body = StreamField(BodyBlock(), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
+    content_panels = [title_panel(), FieldPanel("introduction"), FieldPanel("body")]
+    promote_panels = promote_tab()
     search_fields = [*Page.search_fields, index.SearchField("introduction"), index.SearchField("body")]
     parent_page_types = ["newsroom.HomePage", "newsroom.StandardPage"]
     subpage_types = ["newsroom.StandardPage"]

@@ -2,22 +2,25 @@
 
 from django.db import models
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, InlinePanel, TitleFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from .pages import ViewRestrictionShortcutMixin
+from ..pagination import LISTING_PARAMETERS
+from .pages import NewsroomPageMixin, promote_tab, title_panel
 
 # At most this many of a topic's live blogs are shown above its articles (all are among the articles too).
 LIVE_BLOG_COUNT = 5
 
 
-class TopicPage(ViewRestrictionShortcutMixin, Page):
+class TopicPage(NewsroomPageMixin, Page):
     """/<slug>/ page for one running story; articles join it through their ``topics`` field.
 
     Shows the timeline of key dates, then the story's live blogs (open
     ones first), then all its articles, newest first, a page at a time.
     """
+
+    query_parameters = LISTING_PARAMETERS
 
     intro = models.TextField(max_length=600, blank=True, help_text="What this story is about, for a newcomer.")
     lead_image = models.ForeignKey(
@@ -25,11 +28,12 @@ class TopicPage(ViewRestrictionShortcutMixin, Page):
     )
 
     content_panels = [
-        TitleFieldPanel("title", placeholder=False),
+        title_panel("Topic", "The running story's name, as readers see it on its page."),
         FieldPanel("intro"),
         FieldPanel("lead_image"),
         InlinePanel("timeline", label="Key date", heading="Timeline"),
     ]
+    promote_panels = promote_tab()
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["newsroom.HomePage"]
     subpage_types = []
