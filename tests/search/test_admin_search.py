@@ -18,11 +18,14 @@ class AdminSearchTests(NewsroomTestCase):
         super().setUpTestData()
         cls.editor = User.objects.create_superuser("editor", "editor@caspian.example", "not-used")
         cls.story = ArticlePageFactory(
-            section=cls.caucasus, authors=[cls.author], title="Ferry workers in Aktau walk out over pay"
+            section=cls.caucasus,
+            authors=[cls.author],
+            title="Ferry workers in Aktau walk out over pay",
+            standfirst="Crews stopped work at dawn, and the port office has said nothing since.",
         )
-        # Named in another's text only: the headline match comes first.
+        # Named in another's short standfirst only: the headline match still comes first.
         cls.mention = ArticlePageFactory(
-            section=cls.caucasus, authors=[cls.author], title="Port news", standfirst="After the Aktau ferry strike."
+            section=cls.caucasus, authors=[cls.author], title="Port news", standfirst="Aktau ferry strike."
         )
         cls.image = NewsImageFactory(title="Aktau ferry terminal at dawn")
         cls.document = Document.objects.create(

@@ -12,6 +12,8 @@ from modelsearch.backends.database.sqlite.sqlite import (
 from modelsearch.query import MatchAll, Not
 from modelsearch.utils import get_descendants_content_types_pks
 
+from .headline_first import HeadlineFirstResults
+
 # How many of the best matches are considered: a reader pages through far
 # fewer, and the caller's filters (live, public, this site) drop few.
 RANKED_CANDIDATES = 2000
@@ -44,7 +46,7 @@ class RankedOnceQueryCompiler(SQLiteSearchQueryCompiler):
         return list(dict.fromkeys(pk for pk in ids if pk in allowed))
 
 
-class RankedOnceResults(SQLiteSearchResults):
+class RankedOnceResults(HeadlineFirstResults, SQLiteSearchResults):
     def ranked_ids(self):
         """The compiler's :meth:`~RankedOnceQueryCompiler.ranked_ids`; ``None`` for Wagtail's own path.
 
