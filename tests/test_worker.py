@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
+from django.db import OperationalError, connection
 from django.utils import timezone
 from wagtail.models import Revision, Site
 
@@ -122,6 +122,17 @@ def test_a_round_runs_each_job_and_one_failing_spares_the_others(no_jobs, caplog
     assert done == ["first", "last"]
     assert "Scheduled failing job failed" in caplog.text
     assert "ZeroDivisionError" in caplog.text
+
+
+def test_jobs_meeting_a_database_outage_log_it_once_without_a_traceback(no_jobs, caplog):
+    def refused():
+        raise OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
+
+    every_round("publishing", refused)
+    for _ in range(3):
+        Scheduler().step()
+    assert [record.getMessage().split(" (")[0] for record in caplog.records] == ["The database does not answer"]
+    assert "Traceback" not in caplog.text and "job failed" not in caplog.text
 
 
 def test_registering_a_job_again_replaces_it(no_jobs):

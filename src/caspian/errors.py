@@ -20,15 +20,13 @@ import logging
 import sys
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 from django.db.backends.signals import connection_created
 from django.template.response import TemplateResponse
 from django.urls import Resolver404, resolve
 
 from . import outages
+from .outages import DATABASE_ERRORS
 
-# What Django raises when the database cannot be reached, or went away mid-request.
-DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
 # Set in the WSGI environ (``request.META``) of a request answered 503 for an outage.
 OUTAGE = "caspian.outage"
@@ -78,10 +76,27 @@ def _view_name(request):
 
 
 class DatabaseOutageFilter(logging.Filter):
-    """Drops Django's per-request error log for a database outage: :data:`caspian.outages.DATABASE` logs it once."""
+    """Drops the traceback a logger would write for each failure in a database outage.
+
+    :data:`caspian.outages.DATABASE` logs the outage once instead. With
+    ``report=True`` (for loggers of work outside requests, such as the
+    scheduler's jobs) the failure is reported to it here; requests report
+    theirs in :func:`server_error`.
+    """
+
+    def __init__(self, report=False):
+        super().__init__()
+        self.report = report
 
     def filter(self, record):
-        return not (record.exc_info and isinstance(record.exc_info[1], DATABASE_ERRORS))
+        if getattr(record, "status_code", None) == 503 and (outages.DATABASE.down or outages.CACHE.down):
+            return False  # /healthz saying so, on every poll of the load balancer
+        error = record.exc_info[1] if record.exc_info else None
+        if not isinstance(error, DATABASE_ERRORS):
+            return True
+        if self.report:
+            outages.DATABASE.failed(error)
+        return False
 
 
 def _connected(sender, connection, **kwargs):

@@ -19,7 +19,12 @@ import logging
 import threading
 import time
 
+from django.db import InterfaceError, OperationalError
+
 logger = logging.getLogger(__name__)
+
+# What Django raises when the database cannot be reached, or went away mid-request.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 
 class Outage:

@@ -532,11 +532,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "filters": {"database_outage": {"()": "caspian.errors.DatabaseOutageFilter"}},
+    "filters": {
+        "database_outage": {"()": "caspian.errors.DatabaseOutageFilter"},
+        "database_outage_reported": {"()": "caspian.errors.DatabaseOutageFilter", "report": True},
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # A database outage is logged once by caspian.outages, not per request.
         "django.request": {"level": "ERROR", "filters": ["database_outage"]},
+        # Scheduled jobs and background tasks meeting an outage: the same, reported from here.
+        "caspian.background": {"filters": ["database_outage_reported"]},
         # One line per task state change is noise; failures still show.
         "django_tasks": {"level": "WARNING"},
     },
