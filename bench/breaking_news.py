@@ -73,7 +73,7 @@ from errors import BenchError  # noqa: E402
 from newsdesk import Newsdesk  # noqa: E402
 from processes import group_cpu_seconds, group_processes, wait_until_idle  # noqa: E402
 from report import aligned  # noqa: E402
-from run import BUSY_LOAD, Progress, discover_paths  # noqa: E402
+from run import Progress, check_idle, discover_paths, interrupt  # noqa: E402
 from static import static_server  # noqa: E402
 from tools import REPO, cpu_split, find_tools, machine_facts  # noqa: E402
 
@@ -823,7 +823,7 @@ def main(argv=None):
     """Run the benchmark; return the exit status: 0, 1 after a problem it explained, 130 when interrupted."""
     options = parse_args(argv)
     for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _interrupt)
+        signal.signal(sig, interrupt)
     progress = Progress()
     try:
         tools = find_tools(options.install)
@@ -832,12 +832,7 @@ def main(argv=None):
         facts = machine_facts(tools)
         if options.varnish:
             facts["software"] += f", {_varnish_version()}"
-        load_before = os.getloadavg()[0]
-        if load_before > BUSY_LOAD:
-            progress(
-                f"Warning: this machine is busy (load average {load_before:.1f} over the last minute): "
-                "the figures will be low and noisy. Compare ratios within one run."
-            )
+        load_before = check_idle(progress)
         per_backend = 2 * (options.warmup + options.steady + options.publishing + 10)
         if options.varnish:
             per_backend += 5 * (options.warmup + options.compare + 1)
@@ -860,10 +855,6 @@ def main(argv=None):
     minutes, seconds = divmod(int(progress.elapsed()), 60)
     print(f"\nFinished in {minutes} min {seconds} s.")
     return 0
-
-
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -44,7 +45,8 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.services import PostgresServer, RedisServer, free_port, postgres_available, redis_available  # noqa: E402
+from tests.fake_services import free_port  # noqa: E402
+from tests.services import PostgresServer, RedisServer, postgres_available, redis_available  # noqa: E402
 
 CASPIAN = str(Path(sys.executable).parent / "caspian")
 PHASES = ("steady", "postgres stopped", "recovering", "redis frozen", "recovered")
@@ -185,9 +187,12 @@ def stored_comments(postgres):
 def run(options):
     if not (postgres_available() and redis_available()):
         raise SystemExit("The drill needs Debian's postgresql and redis-server packages (apt-get install them).")
-    workdir = Path(os.environ.get("TMPDIR", "/tmp")) / f"caspian-drill-{os.getpid()}"
-    workdir.mkdir(parents=True)
-    with PostgresServer() as postgres, RedisServer() as redis:
+    with (
+        tempfile.TemporaryDirectory(prefix="caspian-drill-") as folder,
+        PostgresServer() as postgres,
+        RedisServer() as redis,
+    ):
+        workdir = Path(folder)
         site, env = build_site(workdir, postgres, redis)
         log_path = workdir / "serve.log"
         server = serve(site, env, log_path)
@@ -218,7 +223,8 @@ def run(options):
             server.terminate()
             server.wait(30)
         stored = stored_comments(postgres)
-    report(drill, stored, log_path.read_text())
+        log = log_path.read_text()
+    report(drill, stored, log)
 
 
 def _ms(samples, quantile):

@@ -137,7 +137,7 @@ def main(argv=None):
     options = parse_args(argv)
     # A plain `kill` or a closed terminal must clean up like Ctrl+C does.
     for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _interrupt)
+        signal.signal(sig, interrupt)
     progress = Progress()
     try:
         tools = find_tools(options.install)
@@ -145,7 +145,7 @@ def main(argv=None):
         server_cpus, load_cpus = cpu_split(tools, options.pin)
         load = wrk.Load(options.threads, options.connections, options.duration, load_cpus)
         facts = machine_facts(tools)
-        load_before = _check_idle(progress)
+        load_before = check_idle(progress)
         _announce_plan(options, server_cpus, load_cpus, progress)
         run = Run(options, tools, load, server_cpus, progress)
         run.measure_all()
@@ -162,11 +162,11 @@ def main(argv=None):
     return 0
 
 
-def _interrupt(signum, frame):
+def interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def _check_idle(progress):
+def check_idle(progress):
     """Warn when other work is using the CPUs: figures would come out low and noisy. Returns the load average."""
     load_average = os.getloadavg()[0]
     if load_average > BUSY_LOAD:

@@ -144,8 +144,8 @@ class FakePurgingProxy(FakeHTTPService):
         return {path for method, host, path in self.requests if method == "PURGE"}
 
 
-def _free_port():
-    # aiosmtpd checks its server by connecting to the port it was given, so it needs a real one.
+def free_port():
+    """A port free on 127.0.0.1 now (aiosmtpd, for one, checks its server by connecting to the port it was given)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -167,7 +167,7 @@ class FakeSMTP:
                     server._arrived.notify_all()
                 return "250 Message accepted for delivery"
 
-        self.host, self.port = "127.0.0.1", _free_port()
+        self.host, self.port = "127.0.0.1", free_port()
         self.controller = Controller(Handler(), hostname=self.host, port=self.port)
 
     def __enter__(self):

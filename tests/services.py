@@ -22,17 +22,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from .fake_services import free_port
+
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 # Debian's PostgreSQL server binaries (package postgresql-NN), newest first.
 POSTGRES_BINARIES = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda path: int(path.split("/")[-2]))[::-1]
 # PostgreSQL refuses to run as root: as root, the cluster belongs to this user.
 POSTGRES_USER = "postgres"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def redis_available():
@@ -51,12 +47,14 @@ def _user_exists(name):
     return True
 
 
-def _wait_for_port(port, process=None, seconds=30):
-    """Until something accepts connections on ``port``; fails if ``process`` ends first."""
+def wait_for_port(port, process=None, seconds=30):
+    """Until something accepts connections on ``port``; fails if ``process`` ends first (with its stderr if piped)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
-            raise RuntimeError(f"the server on port {port} ended with status {process.returncode}")
+            said = process.stderr.read() if process.stderr else b""
+            said = said.decode(errors="replace") if isinstance(said, bytes) else said
+            raise RuntimeError(f"the server for port {port} ended with status {process.returncode}: {said.strip()}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
             return
@@ -79,7 +77,7 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        _wait_for_port(self.port, self.process)
+        wait_for_port(self.port, self.process)
         return self
 
     def freeze(self):
@@ -123,7 +121,7 @@ class PostgresServer:
         self._run(
             str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w", "start"
         )
-        _wait_for_port(self.port)
+        wait_for_port(self.port)
 
     def stop(self):
         """Stop it at once (open connections are cut, as when the server goes down)."""

@@ -19,29 +19,22 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from caspian.newsroom.factories import ArticlePageFactory, LiveBlogEntryFactory, LiveBlogPageFactory, TopicPageFactory
+from caspian.newsroom.factories import ArticlePageFactory
 from caspian.newsroom.pagination import LISTING_PAGE_SIZE, _cursor
 
 from .comments.helpers import form_token
 from .newsroom.scenario import NewsroomTestCase, html
 from .newsroom.test_corrections import correct
+from .newsroom.test_live_blog import LiveBlogScenario
 
 
-class HostilePublication(NewsroomTestCase):
-    """The newsroom scenario, with a topic, a live blog (part of it, with an entry) and a published correction."""
+class HostilePublication(LiveBlogScenario, NewsroomTestCase):
+    """The newsroom scenario, with a topic, a live blog (part of it, with entries) and a published correction."""
 
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.topic = TopicPageFactory(parent=cls.home, title="Caspian ferry strike")
-        cls.blog = LiveBlogPageFactory(
-            title="Ferry strike: live",
-            section=cls.caucasus,
-            authors=[cls.author],
-            topics=[cls.topic],
-            tags=["Ports"],
-            entries=[LiveBlogEntryFactory.build(headline="Strike begins at dawn", body="<p>Crews walked off.</p>")],
-        )
+        cls.make_live_blog()
         correct(cls.articles[1], (cls.now, "An earlier version gave the wrong date for the vote."))
 
     def search(self, **params):

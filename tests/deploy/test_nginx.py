@@ -9,15 +9,15 @@ import http.client
 import os
 import re
 import shutil
-import socket
 import ssl
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
+from ..fake_services import free_port
+from ..services import wait_for_port
 from ..varnish import ROOT, Varnish, require_varnish
 from .conftest import HOST
 from .origin import AppServer, Site
@@ -38,12 +38,6 @@ def require_nginx():
 
 def nginx():
     return shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Nginx:
@@ -152,24 +146,12 @@ def stack(folder):
             start_new_session=True,
         )
         try:
-            wait_for_port(server.https_port, process)
+            wait_for_port(server.https_port, process, seconds=10)
             yield site, server
         finally:
             process.terminate()  # nginx's master stops its workers on SIGTERM
             process.wait(timeout=10)
             process.stderr.close()
-
-
-def wait_for_port(port, process, timeout=10):
-    deadline = time.monotonic() + timeout
-    while True:
-        assert process.poll() is None, f"nginx exited: {process.stderr.read().decode()}"
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            assert time.monotonic() < deadline, f"nginx did not listen on {port}"
-            time.sleep(0.02)
 
 
 def https(server, path, *, method="GET", headers=None, body=None):

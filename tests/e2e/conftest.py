@@ -22,7 +22,7 @@ import pytest
 import requests
 
 from ..fake_services import FakeOpenMeteo
-from ..services import PostgresServer, RedisServer
+from ..services import PostgresServer, RedisServer, postgres_available, redis_available
 
 CASPIAN = str(Path(sys.executable).parent / "caspian")
 PAGES = {
@@ -133,13 +133,39 @@ def _database(env, home):
     On PostgreSQL (``DATABASE_URL`` set) the demo has a private server of its
     own (tests/services.py), with a private Redis, so that a test may stop
     the one and freeze the other; on SQLite, its file is put out of reach.
+    Without Debian's PostgreSQL and Redis server binaries, the demo gets a
+    database on the suite's own server and ``database_outage`` is ``None``.
     """
     if not os.environ.get("DATABASE_URL"):
         yield functools.partial(_sqlite_out_of_reach, home / "db.sqlite3")
-        return
-    with PostgresServer() as postgres, RedisServer() as redis:
-        env.update(DATABASE_URL=postgres.url, REDIS_URL=redis.url)
-        yield functools.partial(_postgres_stopped, postgres)
+    elif postgres_available() and redis_available():
+        with PostgresServer() as postgres, RedisServer() as redis:
+            env.update(DATABASE_URL=postgres.url, REDIS_URL=redis.url)
+            yield functools.partial(_postgres_stopped, postgres)
+    else:  # no server binaries here: a database on the suite's own server, and no outage to make
+        with _database_beside(os.environ["DATABASE_URL"]) as url:
+            env["DATABASE_URL"] = url
+            yield None
+
+
+@contextlib.contextmanager
+def _database_beside(url):
+    """A throwaway database on the server of ``url``: its address while the block runs."""
+    import psycopg
+
+    name = f"caspian_e2e_{os.getpid()}"
+    admin = url.replace("postgres://", "postgresql://", 1)
+
+    def execute(sql):
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(sql)
+
+    execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextlib.contextmanager

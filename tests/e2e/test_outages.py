@@ -8,6 +8,7 @@ the database is back; the log has one line for the outage, no tracebacks.
 import os
 import time
 
+import pytest
 import requests
 from bs4 import BeautifulSoup
 
@@ -41,6 +42,8 @@ def wait_for_health(url, seconds=60):
 
 
 def test_readers_and_commenters_through_a_database_outage(demo_site, page_urls):
+    if demo_site.database_outage is None:
+        pytest.skip("needs Debian's postgresql and redis-server packages for a PostgreSQL server of the demo's own")
     site = demo_site.url
     cached = {name: page_urls[name] for name in ("home", "article")}
     for url in cached.values():
