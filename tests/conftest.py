@@ -24,9 +24,21 @@ def clear_cache():
 def _fresh_cache(request):
     outages.CACHE.reset()  # a test that made an outage leaves none behind
     outages.DATABASE.reset()
-    if not request.node.get_closest_marker("pure"):  # a pure test has no cache (tests/suite/pure.py)
-        clear_cache()
+    if request.node.get_closest_marker("pure"):  # a pure test has no cache (tests/suite/pure.py)
+        yield
+        return
+    forget_everything_cached()
     yield
+    # Also after: the next class's setUpTestData renders pages before its first test starts,
+    # and the rows it makes get the ids this test's rows had.
+    forget_everything_cached()
+
+
+def forget_everything_cached():
+    from caspian.newsroom.images import forget_shown_renditions  # needs the apps loaded
+
+    clear_cache()
+    forget_shown_renditions()
 
 
 @pytest.fixture

@@ -454,6 +454,9 @@ PAGE_CACHE = env_bool("CASPIAN_PAGE_CACHE", True)
 # showing it at once. Entries also end at the publication's midnight (the
 # masthead shows the date).
 PAGE_CACHE_SECONDS = env_int("CASPIAN_PAGE_CACHE_SECONDS", 600)
+# Parts of pages kept rendered under the same tags (see caspian/fragments.py),
+# so a page the page cache does not hold renders only what changed.
+FRAGMENT_CACHE = env_bool("CASPIAN_FRAGMENT_CACHE", True)
 # How long a CDN or reverse proxy may keep a page (s-maxage) before asking
 # again, and may serve it stale while it does, or while the site is down.
 CDN_MAX_AGE = env_int("CASPIAN_CDN_MAX_AGE", 300)

@@ -7,4 +7,7 @@ class CommentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks, jobs  # noqa: F401 (register the configuration checks and the scheduled jobs)
+        from ..newsroom import page_parts
+        from . import checks, display, jobs  # noqa: F401 (register the configuration checks and the scheduled jobs)
+
+        page_parts.add_to_article_page("comments", display.article_context)

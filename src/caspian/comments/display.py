@@ -1,9 +1,10 @@
 """What the article page shows of its comments: one page of threads, and the form.
 
-:func:`article_context` is the article page's one way in. It costs two
-queries however many comments there are (one when there are none): the ids
-of every approved comment (to cut the threads into pages), then the
-comments of the page shown.
+:func:`article_context` is the article page's one way in, registered as
+its part (:mod:`caspian.newsroom.page_parts`) by ``CommentsConfig.ready()``.
+It costs two queries however many comments there are (one when there are
+none): the ids of every approved comment (to cut the threads into pages),
+then the comments of the page shown.
 
 Threads run oldest first, so a thread keeps its page as new ones arrive and
 a link to a comment stays good (:func:`comment_url`). The page is chosen by
@@ -20,7 +21,10 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.template.loader import render_to_string
 
+from .. import fragments
+from ..newsroom.cache_tags import page_tag
 from . import policy
 from .forms import CommentForm
 from .numbers import to_int
@@ -155,14 +159,48 @@ def article_context(article, request):
     form is shown on the page of the comment it answers, whatever
     ``?comments=`` says.
 
+    The threads come rendered (``comments_thread``). Without a reply or a
+    form to show again, a page of them is the same for every reader, so it
+    is kept (:mod:`caspian.fragments`) until the article's comments change.
+
     Raises ``Http404`` for a ``?comments=`` value that is no page number
     (see :meth:`CommentPages.number_from`).
     """
     if article.pk is None:  # a preview of an unsaved article
-        return {"comments": [], "comment_form": None}
-    pages = CommentPages.for_article(article)
+        return {"comments_thread": "", "comment_form": None}
     closed = policy.closed_reason(article)
     form = getattr(request, "comment_form", None)
+    asked = request.GET.get(PAGE_PARAMETER)
+    if form is not None or (not closed and request.GET.get("replyto")) or not _keepable(asked):
+        shown, reply_to = _page(article, request, closed, form)
+    else:
+        key = f"comments:{article.pk}:{asked or 'last'}:{'closed' if closed else 'open'}"
+        shown = fragments.cached(key, lambda: _page(article, request, closed)[0], {page_tag(article.pk)})
+        reply_to = None
+    if form is None and not closed:
+        form = CommentForm(article=article, initial={"parent": reply_to.pk if reply_to else None})
+    return {
+        "comments_thread": shown["thread"],
+        "comments_shown": shown["count"],
+        "comments_closed": closed,
+        "comment_form": form,
+        "reply_to": reply_to,
+        "comment_pages": shown["links"],
+    }
+
+
+def _keepable(asked):
+    """Whether the page of comments ``?comments=asked`` names is kept: the default, or a plausible number.
+
+    A number past the end shows the last page: only the first thousand are
+    kept apart, so that no one can fill the cache with copies of it.
+    """
+    return not asked or (to_int(asked) or 0) in range(1, 1000)
+
+
+def _page(article, request, closed, form=None):
+    """``({"thread": HTML, "count": approved comments, "links": pagination}, the comment replied to)``."""
+    pages = CommentPages.for_article(article)
     reply_to_id = None
     if form is None and not closed:
         reply_to_id = to_int(request.GET.get("replyto"))
@@ -174,17 +212,13 @@ def article_context(article, request):
         number = pages.number_from(request.GET.get(PAGE_PARAMETER))
     ids = pages.ids_on(number)
     shown = list(article.comments.approved().filter(pk__in=ids).order_by("created_at", "pk")) if ids else []
+    links = pages.links(number, article.get_url(request))
+    thread = render_to_string(
+        "comments/thread.html",
+        {"comments": threads(shown), "comments_shown": pages.count, "comment_pages": links, "replies_open": not closed},
+    )
     reply_to = next((c for c in shown if c.pk == reply_to_id), None)
-    if form is None and not closed:
-        form = CommentForm(article=article, initial={"parent": reply_to.pk if reply_to else None})
-    return {
-        "comments": threads(shown),
-        "comments_shown": pages.count,
-        "comments_closed": closed,
-        "comment_form": form,
-        "reply_to": reply_to,
-        "comment_pages": pages.links(number, article.get_url(request)),
-    }
+    return {"thread": thread, "count": pages.count, "links": links}, reply_to
 
 
 def comment_url(comment, request=None, *, full=False, anchor=None):

@@ -25,10 +25,10 @@ from django.utils.html import escape
 from django.utils.http import http_date
 
 from ..newsroom import images
-from ..newsroom.listings import site_articles
 from ..newsroom.models import ArticleCorrection, PublicationSettings
+from ..newsroom.querysets import site_articles
 from ..newsroom.sites import site_setting
-from ..pagecache.parameters import reads_query
+from ..query_parameters import reads_query
 
 FEED_CONTENT_TAGS = nh3.ALLOWED_TAGS - {"nav", "header", "footer", "map", "area"}
 ROOT_RELATIVE_URL = re.compile(r'(\s(?:href|src)=")/(?!/)')
@@ -208,6 +208,11 @@ def correction_feed_links(publication):
         }
         for fmt, feed_type in CORRECTION_FORMATS.items()
     ]
+
+
+def corrections_page_feeds(site, request):
+    """The corrections page's part (see :mod:`caspian.newsroom.page_parts`): its feeds, as ``page_feeds``."""
+    return {"page_feeds": correction_feed_links(site.site_name or site.root_page.title)}
 
 
 class CorrectionFeed(SourceFeed):

@@ -13,10 +13,9 @@ from django.utils.http import http_date
 from taggit.models import Tag
 
 from ..newsroom import sites
-from ..newsroom.listings import site_articles
 from ..newsroom.models import AuthorPage, PublicationSettings, SectionPage
-from ..newsroom.models.publication import site_setting
-from ..pagecache.parameters import reads_query
+from ..newsroom.querysets import site_articles
+from ..query_parameters import reads_query
 from . import sitemaps
 from .feeds import FORMATS, ArticleFeed, FeedSource
 
@@ -49,7 +48,7 @@ def feed(request, fmt, scope=None, slug=None):
 def _source(request, scope, slug):
     articles, site = site_articles(request)
     publication = site.site_name or site.root_page.title
-    settings = site_setting(PublicationSettings, request)
+    settings = sites.site_setting(PublicationSettings, request)
     language = settings.language or "en"
     if scope is None:
         home = site.root_page.get_full_url(request)
@@ -104,7 +103,7 @@ def news_sitemap(request):
     """Google News: the last two days' articles with publication name and language."""
     site = _site(request)
     articles = list(sitemaps.news_articles(site))
-    settings = site_setting(PublicationSettings, request)
+    settings = sites.site_setting(PublicationSettings, request)
     response = TemplateResponse(
         request,
         "distribution/news_sitemap.xml",

@@ -1,7 +1,7 @@
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from ..newsroom.models.publication import site_setting
+from ..newsroom.sites import site_setting
 from . import weather
 from .dateline import date_line
 from .models import MastheadSettings

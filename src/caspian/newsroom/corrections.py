@@ -4,25 +4,14 @@ A correction (``ArticleCorrection``) belongs to the article's content, like
 its bylines: editors add it on the article's edit form and it reaches
 readers only when the article is published (so through the review
 workflow and by users who may publish). A correction in a draft stays in
-the draft's revision until then.
+the draft's revision until then. Its queries are on ``CorrectionQuerySet``
+(:mod:`caspian.newsroom.querysets`).
 """
 
-from django.db import models
+from .models import ArticleCorrection
+from .querysets import site_articles
 
 CORRECTIONS_PAGE_SIZE = 200
-
-
-class CorrectionQuerySet(models.QuerySet):
-    def on_articles(self, articles):
-        """The corrections of ``articles`` (a queryset: e.g. a site's public articles), as published."""
-        return self.filter(article__in=articles.values("pk"))
-
-    def newest_first(self):
-        return self.order_by("-published_at", "-pk")
-
-    def with_articles(self):
-        """Each correction with its article's headline and address in the same query (not its body)."""
-        return self.select_related("article").defer("article__body")
 
 
 def site_corrections(request):
@@ -30,8 +19,5 @@ def site_corrections(request):
 
     Returns them with the site; 404 if no site answers the request's host.
     """
-    from .listings import site_articles
-    from .models import ArticleCorrection
-
     articles, site = site_articles(request)
     return ArticleCorrection.objects.on_articles(articles).newest_first().with_articles(), site

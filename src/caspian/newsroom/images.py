@@ -1,11 +1,20 @@
 """Responsive images: named presets rendered as <picture> with modern formats.
 
 Every image on a reader page goes through :func:`picture`, so crops, widths
-and formats are decided here and nowhere else. Renditions come from the
-image's prefetched ``renditions`` when the listing queryset prefetched them.
+and formats are decided here and nowhere else.
+
+A rendition's address never changes once it exists: a new focal point or
+file makes new renditions under new names. So each process remembers the
+address, width and height of every rendition it has shown
+(:func:`shown_renditions`), keyed by what decides them, and a page showing
+an image again reads nothing from the database or the cache for it. The
+first time, renditions come from the image's prefetched ``renditions`` when
+the listing prefetched them (:func:`prefetch_renditions`), else one query.
 """
 
 import logging
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.db.models import prefetch_related_objects
@@ -67,11 +76,8 @@ def picture(image, preset_name, alt, eager=False):
     layout never jumps.
     """
     preset = PRESETS[preset_name]
-    try:
-        renditions = image.get_renditions(*preset.all_specs())
-    except SourceImageIOError:
-        # A lost original file costs the reader a picture, not the page.
-        logger.warning("Image %s (%s) has no readable file; not shown.", image.pk, image.file.name)
+    renditions = shown_renditions(image, preset.all_specs())
+    if renditions is None:  # a lost original file costs the reader a picture, not the page
         return ""
 
     def srcset(image_format):
@@ -117,13 +123,9 @@ SHARE_SPECS = {
 
 
 def share_renditions(image):
-    """``{"16:9": rendition, ...}`` for ``image``, or ``{}`` if its file is lost."""
-    try:
-        renditions = image.get_renditions(*SHARE_SPECS.values())
-    except SourceImageIOError:
-        logger.warning("Image %s (%s) has no readable file; not shared.", image.pk, image.file.name)
-        return {}
-    return {ratio: renditions[spec] for ratio, spec in SHARE_SPECS.items()}
+    """``{"16:9": shown rendition, ...}`` (see :class:`Shown`) for ``image``, or ``{}`` if its file is lost."""
+    renditions = shown_renditions(image, SHARE_SPECS.values())
+    return {} if renditions is None else {ratio: renditions[spec] for ratio, spec in SHARE_SPECS.items()}
 
 
 def jpeg_rendition(image, preset_name):
@@ -135,9 +137,69 @@ def jpeg_rendition(image, preset_name):
         return None
 
 
+@dataclass(frozen=True)
+class Shown:
+    """What a page needs of a rendition: its address and size."""
+
+    url: str
+    width: int
+    height: int
+
+
+# Images whose renditions each process remembers: a few KB each, so a few MB.
+SHOWN_IMAGES = 2_000
+_shown = OrderedDict()  # image identity -> {filter spec: Shown}
+_shown_lock = threading.Lock()
+
+
+def _identity(image):
+    """What decides an image's renditions: its file and focal point (a change to either makes new ones)."""
+    return (image.pk, image.file.name, image.focal_point_x, image.focal_point_y,
+            image.focal_point_width, image.focal_point_height)  # fmt: skip
+
+
+def shown_renditions(image, specs):
+    """``{spec: Shown}`` for ``image`` at each filter spec, or ``None`` if its original file is lost.
+
+    Remembered in this process (see the module's docstring); renditions not
+    remembered yet are looked up (and made when missing) together.
+    """
+    identity = _identity(image)
+    with _shown_lock:
+        known = _shown.get(identity, {})
+        found = {spec: known[spec] for spec in specs if spec in known}
+    missing = [spec for spec in specs if spec not in found]
+    if not missing:
+        return found
+    try:
+        renditions = image.get_renditions(*missing)
+    except SourceImageIOError:
+        logger.warning("Image %s (%s) has no readable file; not shown.", image.pk, image.file.name)
+        return None
+    made = {spec: Shown(rendition.url, rendition.width, rendition.height) for spec, rendition in renditions.items()}
+    with _shown_lock:
+        _shown.setdefault(identity, {}).update(made)
+        _shown.move_to_end(identity)
+        while len(_shown) > SHOWN_IMAGES:
+            _shown.popitem(last=False)
+    return found | made
+
+
+def forget_shown_renditions():
+    """Forget the renditions this process remembers (tests)."""
+    with _shown_lock:
+        _shown.clear()
+
+
 def prefetch_renditions(images):
-    """Load the renditions of all ``images`` (``None`` entries skipped) in one query."""
-    prefetch_related_objects([image for image in images if image is not None], "renditions")
+    """Load in one query the renditions of those ``images`` (``None`` skipped) this process has not shown.
+
+    An image shown before in any size counts: a page asking for another of
+    its presets costs one query for that image.
+    """
+    with _shown_lock:
+        wanted = [image for image in images if image is not None and _identity(image) not in _shown]
+    prefetch_related_objects(wanted, "renditions")
 
 
 # libavif's default speed (6) takes ~0.8 s to encode one 1440 px rendition on

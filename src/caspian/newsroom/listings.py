@@ -3,27 +3,24 @@
 Each function returns template context; the queries live on
 ``ArticlePageQuerySet`` and every listing costs a fixed number of queries,
 however many articles the archive holds (the front page: one more per
-section).
+section). What the apps above the newsroom add to an article page (its
+comments) comes from :mod:`caspian.newsroom.page_parts`.
 """
 
-from django.http import Http404
+from django.template.loader import get_template, render_to_string
+from django.utils.functional import SimpleLazyObject
 
-from ..comments import display as comments_display
-from . import freshness, images, sites
-from .models import ArticlePage, SectionPage
+from .. import fragments
+from . import freshness, images, page_parts
+from .cache_tags import LATEST, MUST_READ, listing_tag, page_tag, tag_tag
+from .models import SectionPage
+from .querysets import site_articles
 
 MUST_READ_COUNT = 5
 LATEST_COUNT = 6
 FRONT_PAGE_LATEST_COUNT = 8
 PER_SECTION_COUNT = 4
-
-
-def site_articles(request):
-    """The public articles of the site answering this request, and that site (404 if none does)."""
-    site = sites.find_site(request)
-    if site is None:
-        raise Http404("No site is configured for this host.")
-    return ArticlePage.objects.public_articles().in_site(site), site
+CARD = SimpleLazyObject(lambda: get_template("includes/article_card.html"))
 
 
 def article_page(article, request):
@@ -31,30 +28,93 @@ def article_page(article, request):
 
     Also serves previews of articles not saved yet (no primary key): they
     have no update log or related articles. A preview shows the draft's
-    corrections; the published page only those published.
+    corrections; the published page only those published. The registered
+    parts (:mod:`caspian.newsroom.page_parts`) add theirs last.
+
+    Must read, Latest, More articles and the author boxes come rendered
+    (:mod:`caspian.fragments`): Must read and Latest are the same cards on
+    every article page, kept once per site with one card more than shown,
+    so that leaving out the article itself still leaves enough.
     """
     articles, site = site_articles(request)
-    others = articles.exclude(pk=article.pk) if article.pk else articles
-    context = {
-        "must_read": list(others.must_read(site).for_teaser()[:MUST_READ_COUNT]),
-        "more_articles": article.more_articles(),
-        "latest": list(others.newest_first().for_teaser()[:LATEST_COUNT]),
-        "bylines": list(article.bylines.select_related("author__photo")),
+    bylines = list(article.bylines.select_related("author__photo"))
+    tags = list(article.tags.all())
+    images.prefetch_renditions([article.lead_image])
+    return {
+        "must_read": must_read_cards(articles, site, request, leave_out=article.pk),
+        "more_articles": more_articles_cards(article, tags, request),
+        "latest": latest_cards(articles, site, request, leave_out=article.pk),
+        "bylines": bylines,
+        "author_boxes": [author_box(byline.author, request) for byline in bylines if byline.author.live],
         # A tag whose name has no letters or digits has no address to link to.
-        "tags": [tag for tag in article.tags.all() if tag.slug],
+        "tags": [tag for tag in tags if tag.slug],
         "updates": list(article.updates.all()) if article.pk else [],
         # Shown at the top: corrections, newest first, and the age banner.
         "corrections": article.corrections_newest_first,
         "age_banner": freshness.age_banner(article, request),
-        **comments_display.article_context(article, request),
+        **page_parts.article_context(article, request),
     }
-    teasers = context["must_read"] + context["more_articles"] + context["latest"]
-    images.prefetch_renditions(
-        [article.lead_image]
-        + [teaser.lead_image for teaser in teasers]
-        + [byline.author.photo for byline in context["bylines"] if byline.author.live]
-    )
-    return context
+
+
+def must_read_cards(articles, site, request, leave_out=None):
+    """The site's Must read as rendered cards (the same on the front page and every article page)."""
+    teasers = articles.must_read(site).for_teaser()
+    card = {"preset": "thumb", "variant": "compact"}
+    return _cards(f"must-read:{site.pk}", teasers, MUST_READ_COUNT, {MUST_READ}, request, leave_out=leave_out, **card)
+
+
+def latest_cards(articles, site, request, leave_out=None):
+    """The site's Latest for article pages as rendered cards, re-rendered once per publication."""
+    teasers = articles.newest_first().for_teaser()
+    card = {"variant": "compact", "show_section": True}
+    return _cards(f"latest:{site.pk}", teasers, LATEST_COUNT, {LATEST}, request, leave_out=leave_out, **card)
+
+
+def more_articles_cards(article, tags, request):
+    """The article's More articles as rendered cards, kept until it, its section or one of its ``tags`` changes.
+
+    A preview shows the draft's own picks: rendered, never kept.
+    """
+
+    def render():
+        teasers = article.more_articles()
+        images.prefetch_renditions([teaser.lead_image for teaser in teasers])
+        return [_card(teaser, request, preset="card", show_section=True) for teaser in teasers]
+
+    if article.pk is None or getattr(request, "is_preview", False):
+        return render()
+    shown = {page_tag(article.pk), listing_tag("section", article.section_id), *(tag_tag(tag.pk) for tag in tags)}
+    return fragments.cached(f"more-articles:{article.pk}", render, shown)
+
+
+def author_box(author, request):
+    """An author's box at the foot of their articles, rendered once for all of them."""
+
+    def render():
+        images.prefetch_renditions([author.photo])
+        return render_to_string("newsroom/includes/author_box.html", {"author": author, "request": request})
+
+    return fragments.cached(f"author-box:{author.pk}", render, {page_tag(author.pk)})
+
+
+def _cards(key, teasers, count, tags, request, leave_out=None, **card):
+    """``count`` rendered cards of ``teasers``, leaving out the article ``leave_out``; kept under ``key``.
+
+    One card more than ``count`` is kept, so that any article leaving itself
+    out still gets ``count``.
+    """
+
+    def render():
+        found = list(teasers[: count + 1])
+        images.prefetch_renditions([teaser.lead_image for teaser in found])
+        return [(teaser.pk, _card(teaser, request, **card)) for teaser in found]
+
+    return [html for pk, html in fragments.cached(key, render, tags) if pk != leave_out][:count]
+
+
+def _card(article, request, **card):
+    # A plain context, not the request's: the context processors (masthead, menus) are not needed here.
+    return CARD.render({"article": article, "request": request, **card})
 
 
 def front_page(home, request):
@@ -78,9 +138,9 @@ def front_page(home, request):
         section.pk: list(articles.in_section(section).newest_first().for_teaser()[:PER_SECTION_COUNT])
         for section in sections
     }
-    must_read = list(articles.must_read(site).for_teaser()[:MUST_READ_COUNT])
+    must_read = must_read_cards(articles, site, request)
 
-    teasers = [lead, *latest, *must_read, *(a for listed in by_section.values() for a in listed)]
+    teasers = [lead, *latest, *(a for listed in by_section.values() for a in listed)]
     images.prefetch_renditions([teaser.lead_image for teaser in teasers if teaser])
     return {
         "is_front_page": True,  # the masthead's name is this page's h1

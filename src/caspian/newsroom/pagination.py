@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.http import Http404
 
 LISTING_PAGE_SIZE = 20
-# What listing_page() reads: a view using it declares these (see caspian.pagecache.parameters).
+# What listing_page() reads: a view using it declares these (see caspian.query_parameters).
 LISTING_PARAMETERS = ("page", "before", "after")
 # Beyond any archive (20 million articles), and small enough for every database's OFFSET.
 MAX_LISTING_PAGE = 1_000_000

@@ -1,11 +1,19 @@
-"""Reusable filters for article listings: every view, feed and sitemap calls these."""
+"""Reusable filters for article listings and corrections: every view, feed and sitemap calls these.
+
+The models are built on these querysets, so a queryset imports a model
+only inside the method that needs it, when a query is made.
+"""
 
 from collections import defaultdict
 
+from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Substr
 from django.db.models.lookups import In
+from django.http import Http404
 from wagtail.query import PageQuerySet
+
+from . import sites
 
 
 class ArticlePageQuerySet(PageQuerySet):
@@ -21,10 +29,8 @@ class ArticlePageQuerySet(PageQuerySet):
         against a hashed list, where a correlated subquery per article made
         SQLite crawl through feeds and search over 100,000 articles.
         """
-        from .sites import restricted_paths
-
         by_length = defaultdict(list)
-        for path in restricted_paths():
+        for path in sites.restricted_paths():
             by_length[len(path)].append(path)
         outside = Q()
         for length, paths in by_length.items():
@@ -58,7 +64,7 @@ class ArticlePageQuerySet(PageQuerySet):
 
     def for_article_page(self):
         """What an article's own page shows of its section and lead image, in the same query; and its live topics."""
-        from .models import TopicPage
+        from .models import TopicPage  # the models import this module
 
         return self.select_related("section", "lead_image").prefetch_related(
             Prefetch("topics", queryset=TopicPage.objects.live().order_by("title"))
@@ -79,7 +85,7 @@ class ArticlePageQuerySet(PageQuerySet):
         A subquery by primary key for each article read, not a join, so the
         listing's query plan stays the one its indexes were chosen for.
         """
-        from .models import LiveBlogPage
+        from .models import LiveBlogPage  # the models import this module
 
         return self.annotate(live_blog_open=Exists(LiveBlogPage.objects.filter(pk=OuterRef("pk"), is_open=True)))
 
@@ -88,7 +94,7 @@ class ArticlePageQuerySet(PageQuerySet):
         return self.filter(topics=topic)
 
     def with_bylines(self):
-        from .models import ArticleByline
+        from .models import ArticleByline  # the models import this module
 
         return self.prefetch_related(Prefetch("bylines", queryset=ArticleByline.objects.select_related("author")))
 
@@ -98,7 +104,7 @@ class ArticlePageQuerySet(PageQuerySet):
         A semi-join rather than a join and ``DISTINCT``: the database can
         then walk the articles newest first and stop after one page of them.
         """
-        from .models import ArticleByline
+        from .models import ArticleByline  # the models import this module
 
         return self.filter(Exists(ArticleByline.objects.filter(page=OuterRef("pk"), author=author)))
 
@@ -113,7 +119,30 @@ class ArticlePageQuerySet(PageQuerySet):
         collecting every article that shares a tag (measured on PostgreSQL
         with 100,000 articles: 0.8 ms instead of 740 ms).
         """
-        from .models import ArticleTag
+        from .models import ArticleTag  # the models import this module
 
         article_tags = ArticleTag.objects.filter(content_object=article).values("tag")
         return self.filter(Exists(ArticleTag.objects.filter(content_object=OuterRef("pk"), tag__in=article_tags)))
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def on_articles(self, articles):
+        """The corrections of ``articles`` (a queryset: e.g. a site's public articles), as published."""
+        return self.filter(article__in=articles.values("pk"))
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+    def with_articles(self):
+        """Each correction with its article's headline and address in the same query (not its body)."""
+        return self.select_related("article").defer("article__body")
+
+
+def site_articles(request):
+    """The public articles of the site answering this request, and that site (404 if none does)."""
+    from .models import ArticlePage  # the models import this module
+
+    site = sites.find_site(request)
+    if site is None:
+        raise Http404("No site is configured for this host.")
+    return ArticlePage.objects.public_articles().in_site(site), site

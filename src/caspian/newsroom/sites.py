@@ -116,7 +116,7 @@ def shapes_a_site(page):
 
 def shown_in_settings(image):
     """Whether a cached site setting shows ``image`` (a publication's logo)."""
-    from .models import PublicationSettings
+    from .models import PublicationSettings  # the models import this module (view_restriction_free)
 
     return PublicationSettings.objects.filter(logo=image).exists()
 

@@ -3,11 +3,11 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from taggit.models import Tag
 
-from ..distribution.feeds import correction_feed_links
-from ..pagecache.parameters import reads_query
+from ..query_parameters import reads_query
+from . import page_parts
 from .corrections import CORRECTIONS_PAGE_SIZE, site_corrections
-from .listings import site_articles
 from .pagination import LISTING_PARAMETERS, listing_page, paginate
+from .querysets import site_articles
 from .reader_input import is_slug
 
 
@@ -35,13 +35,11 @@ def corrections_page(request):
     """/corrections/: the site's published corrections, newest first, each with its article.
 
     Numbered pages of ``CORRECTIONS_PAGE_SIZE``: corrections are few next to
-    articles, so counting them (for "Page 2 of 3") costs little.
+    articles, so counting them (for "Page 2 of 3") costs little. The
+    registered parts (:mod:`caspian.newsroom.page_parts`) add theirs, such
+    as the corrections feeds' links (``page_feeds``).
     """
     corrections, site = site_corrections(request)
     page = paginate(request, corrections, per_page=CORRECTIONS_PAGE_SIZE)
-    publication = site.site_name or site.root_page.title
-    return TemplateResponse(
-        request,
-        "newsroom/corrections_page.html",
-        {"corrections": page, "page_feeds": correction_feed_links(publication)},
-    )
+    context = {"corrections": page, **page_parts.corrections_context(site, request)}
+    return TemplateResponse(request, "newsroom/corrections_page.html", context)

@@ -53,6 +53,13 @@ def collecting():
         _collected.reset(token)
 
 
+def note(tags):
+    """Add ``tags`` to those of the page being rendered (it shows a kept part that showed them)."""
+    collected = _collected.get()
+    if collected is not None:
+        collected.update(tags)
+
+
 def _page_loaded(sender, instance, **kwargs):
     tags = _collected.get()
     if tags is not None and instance.pk is not None:

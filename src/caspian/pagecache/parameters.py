@@ -6,7 +6,8 @@ the real pages out. So each reader view says which parameters it reads:
 
 - a page model, in its ``query_parameters`` (a tuple; every page type of
   Caspian's declares one, checked by a test);
-- a view function, with :func:`reads_query`.
+- a view function, with :func:`caspian.query_parameters.reads_query`
+  (which apps below the page cache can import).
 
 The page cache stores a page under its address with the declared
 parameters only (the last value of each, as views read them, in a fixed
@@ -21,16 +22,6 @@ from urllib.parse import parse_qsl, urlencode
 
 # Query parameters that never change a page: campaign and click trackers.
 IGNORED_PREFIXES = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
-
-
-def reads_query(*names):
-    """Declare the query parameters a view function reads (see the module's docstring)."""
-
-    def declare(view):
-        view.query_parameters = names
-        return view
-
-    return declare
 
 
 def declared(request, response):

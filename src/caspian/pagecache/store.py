@@ -142,7 +142,12 @@ def variant_allowed(host, path):
 
 def _names(tags):
     """The version names of ``tags``: all hard ones, then all soft ones."""
-    return [f"pagecache:{FORMAT}:{kind}:{tag}" for kind in ("hard", "soft") for tag in tags]
+    return [f"pagecache:{FORMAT}:hard:{tag}" for tag in tags] + soft_names(tags)
+
+
+def soft_names(tags):
+    """The names of the versions that change whenever one of ``tags`` is invalidated, softly or hard."""
+    return [f"pagecache:{FORMAT}:soft:{tag}" for tag in tags]
 
 
 def generation(max_age=0.0):

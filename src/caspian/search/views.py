@@ -6,10 +6,10 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from ..newsroom import reader_input
-from ..newsroom.listings import site_articles
 from ..newsroom.models import ArticlePage, AuthorPage
 from ..newsroom.pagination import paginate
-from ..pagecache.parameters import reads_query
+from ..newsroom.querysets import site_articles
+from ..query_parameters import reads_query
 from .highlight import highlight
 
 WORD = re.compile(r"\w+")

@@ -14,8 +14,7 @@ from wagtail.search import index
 from ..admin_forms import ArticlePageForm
 from ..blocks import BodyBlock
 from ..cache_tags import ARTICLES, LATEST, MUST_READ, Invalidation, listing_tag, page_tag, tag_tag
-from ..corrections import CorrectionQuerySet
-from ..querysets import ArticlePageQuerySet
+from ..querysets import ArticlePageQuerySet, CorrectionQuerySet
 from .pages import ARTICLE_LEVEL, NewsroomPageMixin, SectionPage
 
 MORE_ARTICLES_COUNT = 4
@@ -268,7 +267,7 @@ class ArticlePage(NewsroomPageMixin, Page):
 
     def _among_newest(self, site):
         """Whether this article is recent enough to show in Latest lists (the front page's is the longest)."""
-        from ..listings import FRONT_PAGE_LATEST_COUNT
+        from ..listings import FRONT_PAGE_LATEST_COUNT  # listings builds on these models: imported on use
 
         newer = type(self).objects.public_articles().filter(first_published_at__gt=self.first_published_at)
         if site is not None:
@@ -276,7 +275,7 @@ class ArticlePage(NewsroomPageMixin, Page):
         return newer.count() <= FRONT_PAGE_LATEST_COUNT
 
     def get_context(self, request, *args, **kwargs):
-        from .. import listings
+        from .. import listings  # listings builds on these models: imported on use
 
         context = super().get_context(request, *args, **kwargs)
         context.update(listings.article_page(self, request))

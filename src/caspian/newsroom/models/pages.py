@@ -194,7 +194,7 @@ class HomePage(NewsroomPageMixin, Page):
         return Invalidation({page_tag(self.pk), MUST_READ}, hard=deleted or not self.live)
 
     def get_context(self, request, *args, **kwargs):
-        from .. import listings
+        from .. import listings  # listings builds on these models: imported on use
 
         context = super().get_context(request, *args, **kwargs)
         context.update(listings.front_page(self, request))
@@ -257,7 +257,7 @@ class HomePage(NewsroomPageMixin, Page):
         in its own class: a live blog is found as an article, then loaded
         again as a live blog (two queries more), for its template and routes.
         """
-        from .articles import ArticlePage
+        from .articles import ArticlePage  # articles.py imports this module
 
         if len(path_components) != ARTICLE_LEVEL:
             return None
@@ -335,7 +335,7 @@ class SectionPage(NewsroomPageMixin, DirectChildRoutingMixin, Page):
         return {listing_tag("section", self.pk)}
 
     def get_context(self, request, *args, **kwargs):
-        from .articles import ArticlePage
+        from .articles import ArticlePage  # articles.py imports this module
 
         context = super().get_context(request, *args, **kwargs)
         if self.pk is None:  # previewing a section not saved yet
@@ -357,7 +357,7 @@ class ArchiveYearPage(NewsroomPageMixin, DirectChildRoutingMixin, Page):
     subpage_types = ["newsroom.ArticlePage", "newsroom.LiveBlogPage"]
 
     def routable_children(self):
-        from .articles import ArticlePage
+        from .articles import ArticlePage  # articles.py imports this module
 
         return ArticlePage.objects.for_article_page()
 
@@ -377,7 +377,7 @@ class ArchiveYearPage(NewsroomPageMixin, DirectChildRoutingMixin, Page):
         return {listing_tag("year", self.pk)}
 
     def get_context(self, request, *args, **kwargs):
-        from .articles import ArticlePage
+        from .articles import ArticlePage  # articles.py imports this module
 
         context = super().get_context(request, *args, **kwargs)
         context["section"] = self.section_page()

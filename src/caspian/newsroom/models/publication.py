@@ -8,16 +8,6 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 
-def site_setting(model, request):
-    """``model.for_request(request)``, or an unsaved default when no site answers this host.
-
-    Read from the shared cache (see :mod:`caspian.newsroom.sites`).
-    """
-    from ..sites import site_setting as cached_site_setting
-
-    return cached_site_setting(model, request)
-
-
 def _time_zone_choices():
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
