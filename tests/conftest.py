@@ -35,9 +35,12 @@ def _fresh_cache(request):
 
 
 def forget_everything_cached():
-    from caspian.newsroom.images import forget_shown_renditions  # needs the apps loaded
+    from caspian.newsroom.images import forget_shown_renditions  # these need the apps loaded
+    from caspian.pagecache import fragments, store
 
     clear_cache()
+    store.clear_local()  # what this process remembers of the shared cache, the generation included
+    fragments.clear_local()
     forget_shown_renditions()
 
 

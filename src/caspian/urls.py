@@ -5,7 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import errors, health
+from . import errors, health, sqlite_file  # noqa: F401 (sqlite_file watches the database file on each request)
 from .newsroom import views as newsroom_views
 from .search import views as search_views
 

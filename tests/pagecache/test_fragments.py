@@ -15,7 +15,7 @@ from caspian.comments.factories import CommentFactory
 from caspian.comments.models import Status
 from caspian.comments.moderation import set_status
 from caspian.newsroom.cache_tags import LATEST, page_tag
-from caspian.newsroom.models import ArticlePage
+from caspian.newsroom.models import ArticlePage, SectionPage
 from caspian.pagecache import dependencies, store
 
 from .helpers import PageCacheTestCase
@@ -111,3 +111,21 @@ class ArticlePartsTests(PageCacheTestCase):
         page, _ = self.queries(article.url)
         self.assertIn("Kept parts never hide this.", page)
         self.assertIn("Port authority names a new director", page)  # in Latest, Must read or More articles
+
+    def test_the_article_itself_is_kept_until_it_or_its_section_changes(self):
+        article = self.articles[1]
+        self.queries(article.url)
+        page, queries = self.queries(article.url)
+        self.assertFalse([sql for sql in queries if "newsroom_articlebyline" in sql], "the byline came kept")
+        section = SectionPage.objects.get(pk=article.section_id)
+        section.title = "Caucasus and Caspian"
+        with self.captureOnCommitCallbacks(execute=True):
+            section.save_revision().publish()
+        page, _ = self.queries(article.url)
+        self.assertIn("Caucasus and Caspian</a></p>", page)  # the kicker above the headline
+
+    def test_a_listing_shows_an_edited_card(self):
+        self.queries(self.caucasus.url)
+        self.publish(self.articles[1], title="Port authority names a new director")
+        page, _ = self.queries(self.caucasus.url)
+        self.assertIn("Port authority names a new director", page)

@@ -175,7 +175,8 @@ def article_context(article, request):
         shown, reply_to = _page(article, request, closed, form)
     else:
         key = f"comments:{article.pk}:{asked or 'last'}:{'closed' if closed else 'open'}"
-        shown = fragments.cached(key, lambda: _page(article, request, closed)[0], {page_tag(article.pk)})
+        render = lambda: _page(article, request, closed, empty_form=True)[0]  # noqa: E731
+        shown = fragments.cached(key, render, {page_tag(article.pk)})
         reply_to = None
     if form is None and not closed:
         form = CommentForm(article=article, initial={"parent": reply_to.pk if reply_to else None})
@@ -186,6 +187,7 @@ def article_context(article, request):
         "comment_form": form,
         "reply_to": reply_to,
         "comment_pages": shown["links"],
+        "comment_form_html": shown.get("form", ""),
     }
 
 
@@ -198,8 +200,12 @@ def _keepable(asked):
     return not asked or (to_int(asked) or 0) in range(1, 1000)
 
 
-def _page(article, request, closed, form=None):
-    """``({"thread": HTML, "count": approved comments, "links": pagination}, the comment replied to)``."""
+def _page(article, request, closed, form=None, empty_form=False):
+    """``({"thread": HTML, "count": approved comments, "links": pagination}, the comment replied to)``.
+
+    ``empty_form``: with ``"form"``, the HTML of the empty form too (while comments are open), the same
+    for every reader: it carries no token (see ``CommentForm.fresh_token``).
+    """
     pages = CommentPages.for_article(article)
     reply_to_id = None
     if form is None and not closed:
@@ -218,7 +224,11 @@ def _page(article, request, closed, form=None):
         {"comments": threads(shown), "comments_shown": pages.count, "comment_pages": links, "replies_open": not closed},
     )
     reply_to = next((c for c in shown if c.pk == reply_to_id), None)
-    return {"thread": thread, "count": pages.count, "links": links}, reply_to
+    page = {"thread": thread, "count": pages.count, "links": links}
+    if empty_form and not closed:
+        context = {"comment_form": CommentForm(article=article), "comment_pages": links, "page": article}
+        page["form"] = render_to_string("comments/form.html", context)
+    return page, reply_to
 
 
 def comment_url(comment, request=None, *, full=False, anchor=None):

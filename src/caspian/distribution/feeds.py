@@ -24,7 +24,9 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFee
 from django.utils.html import escape
 from django.utils.http import http_date
 
+from .. import fragments
 from ..newsroom import images
+from ..newsroom.cache_tags import page_tag
 from ..newsroom.models import ArticleCorrection, PublicationSettings
 from ..newsroom.querysets import site_articles
 from ..newsroom.sites import site_setting
@@ -135,8 +137,10 @@ class ArticleFeed(SourceFeed):
         self.source, self.feed_type = source, feed_type
 
     def items(self, source):
-        newest = source.articles.newest_first().for_listing().with_bylines().prefetch_related("tags")
-        return list(newest[: settings.FEEDS_ITEM_COUNT])
+        newest = source.articles.newest_first().select_related("section", "lead_image").with_bylines()
+        articles = list(newest.prefetch_related("tags")[: settings.FEEDS_ITEM_COUNT])
+        images.prefetch_renditions([article.lead_image for article in articles])
+        return articles
 
     def item_title(self, article):
         return article.title
@@ -172,7 +176,7 @@ class ArticleFeed(SourceFeed):
         rendition = images.jpeg_rendition(article.lead_image, "card") if article.lead_image else None
         if rendition is None:
             return []
-        return [Enclosure(self._absolute(rendition.url), str(rendition.file.size), "image/jpeg")]
+        return [Enclosure(self._absolute(rendition.url), str(rendition.bytes), "image/jpeg")]
 
     def item_extra_kwargs(self, article):
         return {"content_html": self._content(article), "author_names": self._authors(article)}
@@ -182,10 +186,15 @@ class ArticleFeed(SourceFeed):
         return [byline.author.title for byline in article.bylines.all()]
 
     def _content(self, article):
-        """The article's body as sanitised HTML with absolute addresses, for feed readers."""
-        html = str(article.body.render_as_block(context={"request": self.request, "page": article}))
-        html = nh3.clean(html, tags=FEED_CONTENT_TAGS, url_schemes={"http", "https", "mailto"})
-        return ROOT_RELATIVE_URL.sub(lambda m: f"{m.group(1)}{self._absolute('/')}", html)
+        """The article's body as sanitised HTML with absolute addresses, for feed readers; kept until it changes."""
+
+        def render():
+            html = str(article.body.render_as_block(context={"request": self.request, "page": article}))
+            html = nh3.clean(html, tags=FEED_CONTENT_TAGS, url_schemes={"http", "https", "mailto"})
+            return ROOT_RELATIVE_URL.sub(lambda m: f"{m.group(1)}{self._absolute('/')}", html)
+
+        key = f"feed-content:{article.pk}:{self._absolute('/')}"  # the addresses in it name the host
+        return fragments.cached(key, render, {page_tag(article.pk)})
 
     def _absolute(self, url):
         return self.request.build_absolute_uri(url) if url.startswith("/") else url

@@ -12,11 +12,13 @@ first time, renditions come from the image's prefetched ``renditions`` when
 the listing prefetched them (:func:`prefetch_renditions`), else one query.
 """
 
+import functools
 import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from django.core.files.storage import default_storage
 from django.db.models import prefetch_related_objects
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -129,21 +131,30 @@ def share_renditions(image):
 
 
 def jpeg_rendition(image, preset_name):
-    """The preset's JPEG rendition of ``image`` (for feeds and cards elsewhere), or ``None`` if the file is lost."""
-    try:
-        return image.get_rendition(PRESETS[preset_name].fallback_spec)
-    except SourceImageIOError:
-        logger.warning("Image %s (%s) has no readable file; not shown.", image.pk, image.file.name)
-        return None
+    """The preset's JPEG rendition of ``image`` as :class:`Shown` (for feeds, cards elsewhere); ``None`` if lost."""
+    spec = PRESETS[preset_name].fallback_spec
+    renditions = shown_renditions(image, [spec])
+    return None if renditions is None else renditions[spec]
 
 
 @dataclass(frozen=True)
 class Shown:
-    """What a page needs of a rendition: its address and size."""
+    """What a page needs of a rendition: its address and size; ``file`` to ask the storage for more."""
 
     url: str
     width: int
     height: int
+    file: str
+
+    @property
+    def bytes(self):
+        """The rendition file's size (for feed enclosures), asked of the storage once per process."""
+        return _file_size(self.file)
+
+
+@functools.lru_cache(maxsize=10_000)
+def _file_size(name):
+    return default_storage.size(name)
 
 
 # Images whose renditions each process remembers: a few KB each, so a few MB.
@@ -176,7 +187,10 @@ def shown_renditions(image, specs):
     except SourceImageIOError:
         logger.warning("Image %s (%s) has no readable file; not shown.", image.pk, image.file.name)
         return None
-    made = {spec: Shown(rendition.url, rendition.width, rendition.height) for spec, rendition in renditions.items()}
+    made = {
+        spec: Shown(rendition.url, rendition.width, rendition.height, rendition.file.name)
+        for spec, rendition in renditions.items()
+    }
     with _shown_lock:
         _shown.setdefault(identity, {}).update(made)
         _shown.move_to_end(identity)

@@ -12,9 +12,9 @@ from django.utils.functional import SimpleLazyObject
 
 from .. import fragments
 from . import freshness, images, page_parts
-from .cache_tags import LATEST, MUST_READ, listing_tag, page_tag, tag_tag
+from .cache_tags import LATEST, MUST_READ, listing_tag, page_tag
 from .models import SectionPage
-from .querysets import site_articles
+from .querysets import find_site, public_articles_of, site_articles
 
 MUST_READ_COUNT = 5
 LATEST_COUNT = 6
@@ -36,54 +36,65 @@ def article_page(article, request):
     every article page, kept once per site with one card more than shown,
     so that leaving out the article itself still leaves enough.
     """
-    articles, site = site_articles(request)
-    bylines = list(article.bylines.select_related("author__photo"))
-    tags = list(article.tags.all())
-    images.prefetch_renditions([article.lead_image])
+    site = find_site(request)
+    # Read only when what shows them is rendered: kept, the article's own part needs none of them.
+    bylines = article.bylines.select_related("author__photo")
     return {
-        "must_read": must_read_cards(articles, site, request, leave_out=article.pk),
-        "more_articles": more_articles_cards(article, tags, request),
-        "latest": latest_cards(articles, site, request, leave_out=article.pk),
+        "must_read": must_read_cards(site, request, leave_out=article.pk),
+        "more_articles": more_articles_cards(article, request),
+        "latest": latest_cards(site, request, leave_out=article.pk),
         "bylines": bylines,
-        "author_boxes": [author_box(byline.author, request) for byline in bylines if byline.author.live],
+        "author_boxes": _lazy(lambda: [author_box(byline.author, request) for byline in bylines if byline.author.live]),
         # A tag whose name has no letters or digits has no address to link to.
-        "tags": [tag for tag in tags if tag.slug],
-        "updates": list(article.updates.all()) if article.pk else [],
+        "tags": _lazy(lambda: [tag for tag in article.tags.all() if tag.slug]),
+        "updates": _lazy(lambda: list(article.updates.all()) if article.pk else []),
         # Shown at the top: corrections, newest first, and the age banner.
-        "corrections": article.corrections_newest_first,
+        "corrections": _lazy(lambda: article.corrections_newest_first),
         "age_banner": freshness.age_banner(article, request),
         **page_parts.article_context(article, request),
     }
 
 
-def must_read_cards(articles, site, request, leave_out=None):
+def _lazy(make_list):
+    """A list made when a template first looks at it (``bool``, ``len``, iterating)."""
+    return SimpleLazyObject(make_list)
+
+
+def must_read_cards(site, request, leave_out=None):
     """The site's Must read as rendered cards (the same on the front page and every article page)."""
-    teasers = articles.must_read(site).for_teaser()
+
+    def teasers():
+        return public_articles_of(site).must_read(site).for_teaser()
+
     card = {"preset": "thumb", "variant": "compact"}
     return _cards(f"must-read:{site.pk}", teasers, MUST_READ_COUNT, {MUST_READ}, request, leave_out=leave_out, **card)
 
 
-def latest_cards(articles, site, request, leave_out=None):
+def latest_cards(site, request, leave_out=None):
     """The site's Latest for article pages as rendered cards, re-rendered once per publication."""
-    teasers = articles.newest_first().for_teaser()
+
+    def teasers():
+        return public_articles_of(site).newest_first().for_teaser()
+
     card = {"variant": "compact", "show_section": True}
     return _cards(f"latest:{site.pk}", teasers, LATEST_COUNT, {LATEST}, request, leave_out=leave_out, **card)
 
 
-def more_articles_cards(article, tags, request):
-    """The article's More articles as rendered cards, kept until it, its section or one of its ``tags`` changes.
+def more_articles_cards(article, request):
+    """The article's More articles as rendered cards, kept until it, its section or one of its tags changes.
 
     A preview shows the draft's own picks: rendered, never kept.
     """
 
     def render():
+        list(article.tags.all())  # loaded here, so that the kept cards depend on the article's tags
         teasers = article.more_articles()
         images.prefetch_renditions([teaser.lead_image for teaser in teasers])
         return [_card(teaser, request, preset="card", show_section=True) for teaser in teasers]
 
     if article.pk is None or getattr(request, "is_preview", False):
         return render()
-    shown = {page_tag(article.pk), listing_tag("section", article.section_id), *(tag_tag(tag.pk) for tag in tags)}
+    shown = {page_tag(article.pk), listing_tag("section", article.section_id)}
     return fragments.cached(f"more-articles:{article.pk}", render, shown)
 
 
@@ -98,18 +109,37 @@ def author_box(author, request):
 
 
 def _cards(key, teasers, count, tags, request, leave_out=None, **card):
-    """``count`` rendered cards of ``teasers``, leaving out the article ``leave_out``; kept under ``key``.
+    """``count`` rendered cards of ``teasers()``, leaving out the article ``leave_out``; kept under ``key``.
 
     One card more than ``count`` is kept, so that any article leaving itself
-    out still gets ``count``.
+    out still gets ``count``. The queryset is built only when the cards are
+    rendered: building one costs about a millisecond.
     """
 
     def render():
-        found = list(teasers[: count + 1])
+        found = list(teasers()[: count + 1])
         images.prefetch_renditions([teaser.lead_image for teaser in found])
         return [(teaser.pk, _card(teaser, request, **card)) for teaser in found]
 
     return [html for pk, html in fragments.cached(key, render, tags) if pk != leave_out][:count]
+
+
+def kept_card(article, request, **card):
+    """An article's card in a listing (the ``{% card %}`` tag), kept until the article or what it shows changes.
+
+    Kept apart for each set of options. What the card shows that was loaded
+    with the listing (its section, its authors) is named, as the kept part
+    collects only what loads while it renders. A preview renders it afresh.
+    """
+    if getattr(request, "is_preview", False):
+        return _card(article, request, **card)
+    shown = {page_tag(article.pk)}
+    if card.get("show_section") and article.section_id:
+        shown.add(page_tag(article.section_id))
+    if card.get("show_bylines"):
+        shown |= {page_tag(byline.author_id) for byline in article.bylines.all()}
+    options = ",".join(f"{name}={value}" for name, value in sorted(card.items()))
+    return fragments.cached(f"card:{article.pk}:{options}", lambda: _card(article, request, **card), shown)
 
 
 def _card(article, request, **card):
@@ -138,7 +168,7 @@ def front_page(home, request):
         section.pk: list(articles.in_section(section).newest_first().for_teaser()[:PER_SECTION_COUNT])
         for section in sections
     }
-    must_read = must_read_cards(articles, site, request)
+    must_read = must_read_cards(site, request)
 
     teasers = [lead, *latest, *(a for listed in by_section.values() for a in listed)]
     images.prefetch_renditions([teaser.lead_image for teaser in teasers if teaser])

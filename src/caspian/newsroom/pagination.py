@@ -17,6 +17,8 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Q
 from django.http import Http404
 
+from . import images
+
 LISTING_PAGE_SIZE = 20
 # What listing_page() reads: a view using it declares these (see caspian.query_parameters).
 LISTING_PARAMETERS = ("page", "before", "after")
@@ -97,6 +99,7 @@ def listing_page(request, queryset, per_page=LISTING_PAGE_SIZE):
         rows = list(newer[: per_page + 1])[::-1]
         if not rows:
             raise Http404("No such page of results.")
+        images.prefetch_renditions([row.lead_image for row in rows[-per_page:]])
         return ListingPage(rows[-per_page:], number, has_previous=len(rows) > per_page, has_next=True)
     if before:
         rows = list(queryset.filter(~_newer_than(_position(before), inclusive=True))[: per_page + 1])
@@ -105,6 +108,7 @@ def listing_page(request, queryset, per_page=LISTING_PAGE_SIZE):
         rows = list(queryset[start : start + per_page + 1])
     if not rows and (number > 1 or before):
         raise Http404("No such page of results.")
+    images.prefetch_renditions([row.lead_image for row in rows[:per_page]])
     return ListingPage(rows[:per_page], number, has_previous=number > 1, has_next=len(rows) > per_page)
 
 

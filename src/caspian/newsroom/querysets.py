@@ -59,16 +59,21 @@ class ArticlePageQuerySet(PageQuerySet):
         return self.order_by("-first_published_at", "-pk")
 
     def for_listing(self):
-        """What an article teaser shows: its section, lead image (with its renditions) and "Live" label."""
-        return self.select_related("section", "lead_image").prefetch_related("lead_image__renditions").with_live_label()
+        """What an article teaser shows: its section, lead image and "Live" label.
+
+        The lead images' renditions are left to
+        :func:`caspian.newsroom.images.prefetch_renditions` (``listing_page``
+        calls it): one query for those this process has not shown before.
+        """
+        return self.select_related("section", "lead_image").with_live_label()
 
     def for_article_page(self):
-        """What an article's own page shows of its section and lead image, in the same query; and its live topics."""
-        from .models import TopicPage  # the models import this module
+        """What an article's own page shows of its section and lead image, in the same query.
 
-        return self.select_related("section", "lead_image").prefetch_related(
-            Prefetch("topics", queryset=TopicPage.objects.live().order_by("title"))
-        )
+        Its topics are read when shown (``ArticlePage.live_topics``): on most
+        requests the part showing them comes kept (see ``{% kept %}``).
+        """
+        return self.select_related("section", "lead_image")
 
     def for_teaser(self):
         """Like :meth:`for_listing`, leaving renditions to one shared prefetch for the page.
@@ -140,9 +145,20 @@ class CorrectionQuerySet(models.QuerySet):
 
 def site_articles(request):
     """The public articles of the site answering this request, and that site (404 if none does)."""
-    from .models import ArticlePage  # the models import this module
+    site = find_site(request)
+    return public_articles_of(site), site
 
+
+def find_site(request):
+    """The site answering this request (404 if none does)."""
     site = sites.find_site(request)
     if site is None:
         raise Http404("No site is configured for this host.")
-    return ArticlePage.objects.public_articles().in_site(site), site
+    return site
+
+
+def public_articles_of(site):
+    """The public articles of ``site``."""
+    from .models import ArticlePage  # the models import this module
+
+    return ArticlePage.objects.public_articles().in_site(site)

@@ -20,10 +20,12 @@ If the cache is down every lookup falls back to the database, as Wagtail
 would do.
 """
 
+import functools
+
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Substr
+from django.db import connection, transaction
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_init
 from django.http.request import split_domain_port
 from wagtail.models import Page, PageViewRestriction, Site
@@ -131,14 +133,25 @@ def view_restriction_free(depth):
     ``view_restriction_free`` answers that check without a query when it
     is true (see ``ViewRestrictionShortcutMixin``). Aliases are left to
     Wagtail, which checks the restrictions of the aliased page instead.
+
+    Written as SQL once per depth: built from Django expressions, the
+    subquery took longer to compile (3 ms) than the article it routes to
+    took to load. It names the page table of the outer query, which every
+    page queryset joins first under its own name.
     """
-    on_the_path = Q()
-    for level in range(1, depth + 1):
-        on_the_path |= Q(path=Substr(OuterRef("path"), 1, Page.steplen * level))
-    restricted_or_alias = Page.objects.filter(on_the_path).filter(
-        Q(alias_of__isnull=False) | Exists(PageViewRestriction.objects.filter(page=OuterRef("pk")))
+    return RawSQL(_restriction_free_sql(depth), (), output_field=BooleanField())
+
+
+@functools.cache
+def _restriction_free_sql(depth):
+    quote = connection.ops.quote_name
+    page, restriction = quote(Page._meta.db_table), quote(PageViewRestriction._meta.db_table)
+    prefixes = ", ".join(f"SUBSTR({page}.{quote('path')}, 1, {Page.steplen * level})" for level in range(1, depth + 1))
+    return (
+        f"NOT EXISTS (SELECT 1 FROM {page} AS on_path WHERE on_path.{quote('path')} IN ({prefixes}) "
+        f"AND (on_path.{quote('alias_of_id')} IS NOT NULL OR EXISTS "
+        f"(SELECT 1 FROM {restriction} AS restriction WHERE restriction.{quote('page_id')} = on_path.{quote('id')})))"
     )
-    return ~Exists(restricted_or_alias)
 
 
 def _load_site(hostname, port):

@@ -293,7 +293,7 @@ def clear_local():
     _last_generation[:] = [None, 0.0]
 
 
-class _LocalEntries:
+class LocalEntries:
     """A small thread-safe LRU of entries this process has served."""
 
     def __init__(self, size):
@@ -330,5 +330,5 @@ class _LocalEntries:
             self.items.clear()
 
 
-_local = _LocalEntries(LOCAL_ENTRIES)
-_declared = _LocalEntries(4096)  # (host, path): the query parameters its page declared
+_local = LocalEntries(LOCAL_ENTRIES)
+_declared = LocalEntries(4096)  # (host, path): the query parameters its page declared

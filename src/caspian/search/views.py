@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from ..newsroom import reader_input
+from ..newsroom import images, reader_input
 from ..newsroom.models import ArticlePage, AuthorPage
 from ..newsroom.pagination import paginate
 from ..newsroom.querysets import site_articles
@@ -57,6 +57,7 @@ def search(request):
         shown = ArticlePage.objects.filter(pk__in=results.object_list).for_listing().defer_streamfields()
         shown = {article.pk: article for article in shown.with_bylines()}
         results.object_list = [shown[pk] for pk in results.object_list if pk in shown]
+        images.prefetch_renditions([article.lead_image for article in results.object_list])
         words = WORD.findall(query)
         for article in results:
             article.title_marked = highlight(article.title, words)

@@ -194,6 +194,14 @@ class ArticlePage(NewsroomPageMixin, Page):
         return page
 
     @cached_property
+    def live_topics(self):
+        """The live topics (running stories) the article is part of, by title. Read when first shown.
+
+        Filtered here rather than in SQL, so that a preview's draft topics (not in the database) work too.
+        """
+        return sorted((topic for topic in self.topics.all() if topic.live), key=lambda topic: topic.title)
+
+    @cached_property
     def corrections_newest_first(self):
         """The article's corrections, newest first: as published (a draft's only in its preview). Read once."""
         return sorted(self.corrections.all(), key=lambda c: (c.published_at, c.pk or 0), reverse=True)

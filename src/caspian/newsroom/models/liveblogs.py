@@ -104,8 +104,7 @@ class LiveBlogPage(RoutablePageMixin, ArticlePage):
             live_updates_url=self.live_updates_url(request),
             poll_seconds=POLL_SECONDS,
             key_entries=[entry for entry in entries if entry.pinned],
-            # Routing prefetches them (ArticlePageQuerySet.for_article_page); a preview reads them here.
-            topics=[topic for topic in self.topics.all() if topic.live],
+            topics=self.live_topics,
         )
         return context
 
