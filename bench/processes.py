@@ -84,7 +84,7 @@ def run_step(command, env, cwd, relay=True, hide=()):
     try:
         if relay:
             for line in process.stdout:
-                if line.strip() and not line.startswith(hide):
+                if line.strip() and not line.lstrip().startswith(hide):
                     print("    " + line.rstrip(), flush=True)
         status = process.wait()
     finally:

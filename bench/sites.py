@@ -27,6 +27,7 @@ INHERITED_SETTINGS = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS"
 WORKERS = 2
 # What `caspian demo` says about serving and logging in: not true of a scratch site.
 DEMO_ADVICE = ("Admin login:", "Log in to the admin", "The Caspian Times:", "Admin:")
+DEMO_ADVICE += tuple(f"{role} login:" for role in ("Contributor", "Reporter", "Editor", "Moderator"))
 COUNT_ARTICLES = "from caspian.newsroom.models import ArticlePage; print(ArticlePage.objects.live().count())"
 
 

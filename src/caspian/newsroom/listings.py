@@ -34,7 +34,9 @@ def article_page(article, request):
     Must read, Latest, More articles and the author boxes come rendered
     (:mod:`caspian.fragments`): Must read and Latest are the same cards on
     every article page, kept once per site with one card more than shown,
-    so that leaving out the article itself still leaves enough.
+    so that leaving out the article itself still leaves enough. The rest is
+    read only when shown: the template keeps the article's own part and its
+    head (``{% kept %}``), so most requests read none of it.
     """
     site = find_site(request)
     # Read only when what shows them is rendered: kept, the article's own part needs none of them.

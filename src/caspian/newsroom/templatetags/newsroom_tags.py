@@ -61,5 +61,7 @@ class KeptNode(template.Node):
         if pages[0] is None or pages[0].pk is None or getattr(request, "is_preview", False):
             return self.nodelist.render(context)
         tags = {SITE, *(page_tag(page.pk) for page in pages if page is not None)}
-        key = f"{self.name.resolve(context)}:{pages[0].pk}"
+        # The host too: what the block shows may hold absolute addresses (social cards, JSON-LD).
+        host = request.get_host() if request is not None else ""
+        key = f"{self.name.resolve(context)}:{pages[0].pk}:{host}"
         return fragments.cached(key, lambda: self.nodelist.render(context), tags)
