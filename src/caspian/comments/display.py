@@ -2,9 +2,10 @@
 
 :func:`article_context` is the article page's one way in, registered as
 its part (:mod:`caspian.newsroom.page_parts`) by ``CommentsConfig.ready()``.
-It costs two queries however many comments there are (one when there are
-none): the ids of every approved comment (to cut the threads into pages),
-then the comments of the page shown.
+A page of comments it renders costs two queries however many comments
+there are (one when there are none): the ids of every approved comment (to
+cut the threads into pages), then the comments of the page shown. Most
+requests render none: the page comes kept (see :func:`article_context`).
 
 Threads run oldest first, so a thread keeps its page as new ones arrive and
 a link to a comment stays good (:func:`comment_url`). The page is chosen by
@@ -175,7 +176,10 @@ def article_context(article, request):
         shown, reply_to = _page(article, request, closed, form)
     else:
         key = f"comments:{article.pk}:{asked or 'last'}:{'closed' if closed else 'open'}"
-        render = lambda: _page(article, request, closed, empty_form=True)[0]  # noqa: E731
+
+        def render():
+            return _page(article, request, closed, empty_form=True)[0]
+
         shown = fragments.cached(key, render, {page_tag(article.pk)})
         reply_to = None
     if form is None and not closed:

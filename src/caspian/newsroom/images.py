@@ -5,7 +5,7 @@ and formats are decided here and nowhere else.
 
 A rendition's address never changes once it exists: a new focal point or
 file makes new renditions under new names. So each process remembers the
-address, width and height of every rendition it has shown
+address, size and file of every rendition it has shown
 (:func:`shown_renditions`), keyed by what decides them, and a page showing
 an image again reads nothing from the database or the cache for it. The
 first time, renditions come from the image's prefetched ``renditions`` when
