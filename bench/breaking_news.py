@@ -55,7 +55,6 @@ import contextlib  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
-import signal  # noqa: E402
 import socket  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -69,11 +68,11 @@ from datetime import date  # noqa: E402
 
 import sites  # noqa: E402
 import wrk  # noqa: E402
-from errors import BenchError  # noqa: E402
+from errors import BenchError, exit_status  # noqa: E402
 from newsdesk import Newsdesk  # noqa: E402
 from processes import group_cpu_seconds, group_processes, wait_until_idle  # noqa: E402
 from report import aligned  # noqa: E402
-from run import Progress, check_idle, discover_paths, interrupt  # noqa: E402
+from run import Progress, check_idle, discover_paths  # noqa: E402
 from static import static_server  # noqa: E402
 from tools import REPO, cpu_split, find_tools, machine_facts  # noqa: E402
 
@@ -822,39 +821,33 @@ def _results_path(quick):
 def main(argv=None):
     """Run the benchmark; return the exit status: 0, 1 after a problem it explained, 130 when interrupted."""
     options = parse_args(argv)
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, interrupt)
+    return exit_status(lambda: _run(options))
+
+
+def _run(options):
     progress = Progress()
-    try:
-        tools = find_tools(options.install)
-        sites.check_services(options.backends, options)
-        server_cpus, load_cpus = cpu_split(tools, options.pin)
-        facts = machine_facts(tools)
-        if options.varnish:
-            facts["software"] += f", {_varnish_version()}"
-        load_before = check_idle(progress)
-        per_backend = 2 * (options.warmup + options.steady + options.publishing + 10)
-        if options.varnish:
-            per_backend += 5 * (options.warmup + options.compare + 1)
-        progress(
-            f"{len(options.backends)} backend(s), {options.articles:,} articles; about "
-            f"{per_backend / 60 * len(options.backends):.0f} min of measuring plus preparing each site "
-            f"(2 to 3 minutes each)"
-            + (f"; wrk on CPU {_cpus(load_cpus)}, servers on CPU {_cpus(server_cpus)}" if load_cpus else "")
-        )
-        bench = Bench(options, tools, server_cpus, load_cpus, progress)
-        bench.run()
-        facts["load"] = f"{load_before:.1f} before the run, {os.getloadavg()[0]:.1f} after"
-    except BenchError as error:
-        print(f"bench: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\nbench: interrupted; everything it started has been stopped and removed.", file=sys.stderr)
-        return 130
+    tools = find_tools(options.install)
+    sites.check_services(options.backends, options)
+    server_cpus, load_cpus = cpu_split(tools, options.pin)
+    facts = machine_facts(tools)
+    if options.varnish:
+        facts["software"] += f", {_varnish_version()}"
+    load_before = check_idle(progress)
+    per_backend = 2 * (options.warmup + options.steady + options.publishing + 10)
+    if options.varnish:
+        per_backend += 5 * (options.warmup + options.compare + 1)
+    progress(
+        f"{len(options.backends)} backend(s), {options.articles:,} articles; about "
+        f"{per_backend / 60 * len(options.backends):.0f} min of measuring plus preparing each site "
+        f"(2 to 3 minutes each)"
+        + (f"; wrk on CPU {_cpus(load_cpus)}, servers on CPU {_cpus(server_cpus)}" if load_cpus else "")
+    )
+    bench = Bench(options, tools, server_cpus, load_cpus, progress)
+    bench.run()
+    facts["load"] = f"{load_before:.1f} before the run, {os.getloadavg()[0]:.1f} after"
     report(bench, facts, options, server_cpus, load_cpus)
     minutes, seconds = divmod(int(progress.elapsed()), 60)
     print(f"\nFinished in {minutes} min {seconds} s.")
-    return 0
 
 
 if __name__ == "__main__":

@@ -48,7 +48,6 @@ import contextlib  # noqa: E402
 import http.client  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
-import signal  # noqa: E402
 import socket  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -59,9 +58,9 @@ from datetime import date  # noqa: E402
 
 import sites  # noqa: E402
 import wrk  # noqa: E402
-from errors import BenchError  # noqa: E402
+from errors import BenchError, exit_status  # noqa: E402
 from processes import log_tail, run_step  # noqa: E402
-from run import Progress, check_idle, interrupt  # noqa: E402
+from run import Progress, check_idle, discover_paths  # noqa: E402
 from tools import REPO, find_tools, machine_facts  # noqa: E402
 
 RESULTS = REPO / "bench" / "results"
@@ -181,7 +180,7 @@ def find_paths(site, server):
     if done.returncode != 0 or not lines:
         raise BenchError(f"Could not list the site's pages: {done.stderr.strip()[-500:]}")
     found = json.loads(lines[-1])
-    article = sites_article(server)
+    article = discover_paths(server)["article"]  # the lead article, as bench/run.py measures
     word = max((w for w in article.rstrip("/").rsplit("/", 1)[-1].split("-") if w.isalpha()), key=len)
     paths = {"article": article, "home": "/"}
     paths |= {page: found[page] for page in ("section", "year", "author", "tag", "topic", "live blog")}
@@ -191,13 +190,6 @@ def find_paths(site, server):
         raise BenchError(f"The site has no {', '.join(missing)} page: did `caspian demo --no-serve` work?")
     paths["tail"] = [path for path in found["tail"] if path != article]
     return paths
-
-
-def sites_article(server):
-    """The lead article: the first article the home page links to (as bench/run.py measures)."""
-    import run  # noqa: PLC0415 (bench/run.py's discovery, imported where used: it reads the home page)
-
-    return run.discover_paths(server)["article"]
 
 
 def _check_log(server):
@@ -356,6 +348,11 @@ def the_site(tools, options, progress):
     """The site to measure and its article count: ``--site``'s, or a new one grown to ``--articles``."""
     with tempfile.TemporaryDirectory(prefix="caspian-misses-") as folder:
         if options.site:
+            if not (options.site / "db.sqlite3").is_file():
+                raise BenchError(
+                    f"{options.site} holds no Caspian site (no db.sqlite3): pass the CASPIAN_HOME of a site made "
+                    "with `caspian demo`, or leave --site out to build one."
+                )
             site = sites.SqliteSite(tools, Path(folder))
             site.home = options.site.resolve()
             site.env["CASPIAN_HOME"] = str(site.home)
@@ -373,31 +370,25 @@ def the_site(tools, options, progress):
 def main(argv=None):
     """Run the benchmark; return the exit status: 0, 1 after a problem it explained, 130 when interrupted."""
     options = parse_args(argv)
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, interrupt)
+    return exit_status(lambda: _run(options))
+
+
+def _run(options):
     progress = Progress()
-    try:
-        tools = find_tools(options.install)
-        facts = machine_facts(tools)
-        load_before = check_idle(progress)
-        with the_site(tools, options, progress) as (site, articles):
-            progress(f"Caspian, {articles:,} articles, every page uncached:")
-            caspian = measure_caspian(site, tools, options, progress)
-        wordpress_figures, note = None, "left out (--no-wordpress)"
-        if options.wordpress:
-            with wordpress(progress) as (url, note):
-                if url:
-                    progress("WordPress 6.1, no page cache:")
-                    wordpress_figures = measure_wordpress(url, tools, options, progress)
-        facts["load"] = f"{load_before:.1f} before the run, {os.getloadavg()[0]:.1f} after"
-    except BenchError as error:
-        print(f"bench: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\nbench: interrupted; everything it started has been stopped and removed.", file=sys.stderr)
-        return 130
+    tools = find_tools(options.install)
+    facts = machine_facts(tools)
+    load_before = check_idle(progress)
+    with the_site(tools, options, progress) as (site, articles):
+        progress(f"Caspian, {articles:,} articles, every page uncached:")
+        caspian = measure_caspian(site, tools, options, progress)
+    wordpress_figures, note = None, "left out (--no-wordpress)"
+    if options.wordpress:
+        with wordpress(progress) as (url, note):
+            if url:
+                progress("WordPress 6.1, no page cache:")
+                wordpress_figures = measure_wordpress(url, tools, options, progress)
+    facts["load"] = f"{load_before:.1f} before the run, {os.getloadavg()[0]:.1f} after"
     report(caspian, wordpress_figures, note, facts, options, articles)
-    return 0
 
 
 if __name__ == "__main__":

@@ -30,7 +30,6 @@ through Varnish): bench/breaking_news.py, whose options follow it.
 import argparse
 import os
 import re
-import signal
 import socket
 import sys
 import tempfile
@@ -44,7 +43,7 @@ import report
 import sites
 import wrk
 from ceiling import trivial_server
-from errors import BenchError
+from errors import BenchError, exit_status
 from processes import group_cpu_seconds, log_tail, wait_until_idle
 from static import static_server
 from tools import REPO, cpu_split, find_tools, machine_facts
@@ -135,35 +134,24 @@ def main(argv=None):
 
         return breaking_news.main([arg for arg in argv if arg != BREAKING_NEWS])
     options = parse_args(argv)
-    # A plain `kill` or a closed terminal must clean up like Ctrl+C does.
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, interrupt)
+    return exit_status(lambda: _run(options))
+
+
+def _run(options):
     progress = Progress()
-    try:
-        tools = find_tools(options.install)
-        sites.check_services(options.backends, options)
-        server_cpus, load_cpus = cpu_split(tools, options.pin)
-        load = wrk.Load(options.threads, options.connections, options.duration, load_cpus)
-        facts = machine_facts(tools)
-        load_before = check_idle(progress)
-        _announce_plan(options, server_cpus, load_cpus, progress)
-        run = Run(options, tools, load, server_cpus, progress)
-        run.measure_all()
-        facts["load"] = f"{load_before:.1f} before the run, {os.getloadavg()[0]:.1f} after"
-    except BenchError as error:
-        print(f"bench: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\nbench: interrupted; everything it started has been stopped and removed.", file=sys.stderr)
-        return 130
+    tools = find_tools(options.install)
+    sites.check_services(options.backends, options)
+    server_cpus, load_cpus = cpu_split(tools, options.pin)
+    load = wrk.Load(options.threads, options.connections, options.duration, load_cpus)
+    facts = machine_facts(tools)
+    load_before = check_idle(progress)
+    _announce_plan(options, server_cpus, load_cpus, progress)
+    run = Run(options, tools, load, server_cpus, progress)
+    run.measure_all()
+    facts["load"] = f"{load_before:.1f} before the run, {os.getloadavg()[0]:.1f} after"
     _report(run.rows, run.notes, facts, options, load, server_cpus, load_cpus)
     minutes, seconds = divmod(int(progress.elapsed()), 60)
     print(f"\nFinished in {minutes} min {seconds} s.")
-    return 0
-
-
-def interrupt(signum, frame):
-    raise KeyboardInterrupt
 
 
 def check_idle(progress):
