@@ -34,3 +34,9 @@ else:
     CACHES["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "caspian.search.backends"}}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# --- Staff accounts ---
+# Most tests sign staff in with force_login and go straight to the admin:
+# no role requires a second factor here. tests/accounts turns it on with
+# override_settings, as production has it by default.
+TWO_FACTOR_ROLES = []

@@ -399,6 +399,58 @@ CASPIAN_CSP = (
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
+# --- Staff accounts (see caspian/accounts/) ------------------------------------
+# Two factors, sign-in throttling, staff sessions, the audit log, password rules.
+# Before Wagtail's apps, so that its sign-in page is extended by ours.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("wagtail.contrib.settings"), "caspian.accounts")
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static", "django_otp_webauthn"]
+# Security headers on every admin response (sign-in included), outermost so
+# that redirects and refusals made by other middleware get them too.
+MIDDLEWARE.insert(1, "caspian.accounts.middleware.AdminSecurityHeadersMiddleware")
+MIDDLEWARE[MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1 : 0] = [
+    "django_otp.middleware.OTPMiddleware",
+    # Staff sessions: idle expiry, the sessions list, then the second factor (order matters).
+    "caspian.accounts.middleware.StaffSessionMiddleware",
+    "caspian.accounts.middleware.TwoFactorMiddleware",
+]
+WAGTAILADMIN_USER_LOGIN_FORM = "caspian.accounts.forms.ThrottledLoginForm"
+AUTH_PASSWORD_VALIDATORS.append({"NAME": "caspian.accounts.passwords.NewsroomPasswordValidator"})
+# Roles (newsroom groups) that must sign in with a second factor; superusers
+# count as Administrator. "none" requires it of no one (anyone may still enrol).
+_two_factor_roles = env("CASPIAN_TWO_FACTOR_ROLES", "Editor,Administrator")
+TWO_FACTOR_ROLES = [] if _two_factor_roles.strip().lower() == "none" else env_list("CASPIAN_TWO_FACTOR_ROLES", _two_factor_roles)
+# Failed sign-ins, counted per account name and per IP address: after
+# SLOW_AFTER each attempt waits longer (1 s, 2 s, 4 s... at most a minute),
+# after LOCK_AFTER (per account) or IP_LOCK_AFTER (per address) signing in
+# is locked for LOCK_MINUTES, or until an administrator lifts the lock.
+SIGNIN_SLOW_AFTER = env_int("CASPIAN_SIGNIN_SLOW_AFTER", 5)
+SIGNIN_LOCK_AFTER = env_int("CASPIAN_SIGNIN_LOCK_AFTER", 10)
+SIGNIN_IP_LOCK_AFTER = env_int("CASPIAN_SIGNIN_IP_LOCK_AFTER", 50)
+SIGNIN_LOCK_MINUTES = env_int("CASPIAN_SIGNIN_LOCK_MINUTES", 30)
+for _name, _value in [
+    ("CASPIAN_SIGNIN_SLOW_AFTER", SIGNIN_SLOW_AFTER),
+    ("CASPIAN_SIGNIN_LOCK_AFTER", SIGNIN_LOCK_AFTER),
+    ("CASPIAN_SIGNIN_IP_LOCK_AFTER", SIGNIN_IP_LOCK_AFTER),
+    ("CASPIAN_SIGNIN_LOCK_MINUTES", SIGNIN_LOCK_MINUTES),
+]:
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name}={_value}: use 1 or more.")
+# A staff session unused for this long ends (the next admin page asks to sign in again).
+STAFF_SESSION_IDLE_MINUTES = env_int("CASPIAN_STAFF_SESSION_IDLE_MINUTES", 60)
+if STAFF_SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured(f"CASPIAN_STAFF_SESSION_IDLE_MINUTES={STAFF_SESSION_IDLE_MINUTES}: use 1 or more.")
+OTP_TOTP_ISSUER = env("CASPIAN_SITE_NAME", "Caspian")
+# Passkeys belong to the site's host name: a passkey made on one host does not
+# work on another. Browsers allow them only over HTTPS, or on plain HTTP at
+# "localhost" (so on a demo at http://127.0.0.1:8000, open http://localhost:8000/admin/).
+if _base.scheme == "https":
+    OTP_WEBAUTHN_RP_ID = _base.hostname
+    OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"https://{_base.netloc}"]
+else:
+    OTP_WEBAUTHN_RP_ID = "localhost"
+    OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"http://localhost{f':{_base.port}' if _base.port else ''}"]
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+
 # --- Wagtail ---------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = env("CASPIAN_SITE_NAME", "Caspian")

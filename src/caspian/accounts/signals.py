@@ -1,0 +1,79 @@
+"""Receivers: the audit log and ending sessions follow sign-ins, password changes and role changes.
+
+Connected once from ``AccountsConfig.ready()``; each handler calls one function.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.db.models.signals import m2m_changed, post_save
+
+from . import audit, sessions
+from .addresses import client_ip
+
+
+def signed_in(sender, request, user, **kwargs):
+    audit.log(user, audit.SIGNED_IN, user=user, data={"ip": client_ip(request) if request else None})
+
+
+def signed_out(sender, request, user, **kwargs):
+    if request is not None:
+        sessions.forget(request.session.session_key)
+    if user is not None:
+        audit.log(user, audit.SIGNED_OUT, user=user, data={"ip": client_ip(request) if request else None})
+
+
+def password_changed(sender, instance, created, **kwargs):
+    # AbstractBaseUser.save() keeps the new raw password in _password until just after this signal.
+    if not created and getattr(instance, "_password", None) is not None:
+        sessions.end_sessions(instance, reason="password changed")
+
+
+def _group_names(pk_set):
+    return sorted(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
+
+
+def roles_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """User.groups changed (from either side): log it on each user; a user who lost a role is signed out."""
+    User = get_user_model()
+    if action == "pre_clear":
+        # The rows are gone after the clear: note which they were for post_clear.
+        related = instance.user_set if reverse else instance.groups
+        instance._caspian_cleared = list(related.values_list("pk", flat=True))
+        return
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if action == "post_clear":
+        pk_set = set(getattr(instance, "_caspian_cleared", None) or [])
+    if not pk_set:
+        return
+    removed = action != "post_add"
+    if reverse:  # group.user_set changed: instance is the group, pk_set the users
+        changes = [(user, [instance.name]) for user in User._default_manager.filter(pk__in=pk_set)]
+    else:
+        changes = [(instance, _group_names(pk_set))]
+    for user, names in changes:
+        audit.log(user, audit.ROLES_CHANGED, data={"added": [] if removed else names, "removed": names if removed else []})
+        if removed:
+            sessions.end_sessions(user, reason="role removed")
+
+
+def permissions_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Group.permissions changed: log it on the group (Wagtail logs the group's edit without the details)."""
+    if reverse or action not in {"post_add", "post_remove"} or not pk_set:
+        return
+    names = sorted(
+        f"{app}.{codename}"
+        for app, codename in Permission.objects.filter(pk__in=pk_set).values_list("content_type__app_label", "codename")
+    )
+    added = action == "post_add"
+    audit.log(instance, audit.PERMISSIONS_CHANGED, data={"added": names if added else [], "removed": [] if added else names})
+
+
+def connect():
+    User = get_user_model()
+    user_logged_in.connect(signed_in, dispatch_uid="caspian_accounts_signed_in")
+    user_logged_out.connect(signed_out, dispatch_uid="caspian_accounts_signed_out")
+    post_save.connect(password_changed, sender=User, dispatch_uid="caspian_accounts_password")
+    m2m_changed.connect(roles_changed, sender=User.groups.through, dispatch_uid="caspian_accounts_roles")
+    m2m_changed.connect(permissions_changed, sender=Group.permissions.through, dispatch_uid="caspian_accounts_perms")
