@@ -420,9 +420,10 @@ AUTH_PASSWORD_VALIDATORS.append({"NAME": "caspian.accounts.passwords.NewsroomPas
 _two_factor_roles = env("CASPIAN_TWO_FACTOR_ROLES", "Editor,Administrator")
 TWO_FACTOR_ROLES = [] if _two_factor_roles.strip().lower() == "none" else env_list("CASPIAN_TWO_FACTOR_ROLES", _two_factor_roles)
 # Failed sign-ins, counted per account name and per IP address: after
-# SLOW_AFTER each attempt waits longer (1 s, 2 s, 4 s... at most a minute),
-# after LOCK_AFTER (per account) or IP_LOCK_AFTER (per address) signing in
-# is locked for LOCK_MINUTES, or until an administrator lifts the lock.
+# SLOW_AFTER failures for one account each attempt waits longer (1 s, 2 s,
+# 4 s... at most a minute); after LOCK_AFTER (per account) or IP_LOCK_AFTER
+# (per address) signing in is locked for LOCK_MINUTES, or until an
+# administrator lifts the lock.
 SIGNIN_SLOW_AFTER = env_int("CASPIAN_SIGNIN_SLOW_AFTER", 5)
 SIGNIN_LOCK_AFTER = env_int("CASPIAN_SIGNIN_LOCK_AFTER", 10)
 SIGNIN_IP_LOCK_AFTER = env_int("CASPIAN_SIGNIN_IP_LOCK_AFTER", 50)

@@ -9,6 +9,7 @@ name's sign-in throttle (there is no user to log it on).
 """
 
 from django.contrib.auth import get_user_model
+from django.utils.functional import LazyObject, empty
 from wagtail.log_actions import LogFormatter
 from wagtail.log_actions import log as wagtail_log
 
@@ -83,7 +84,16 @@ def register_actions(actions):
 
 def log(instance, action, user=None, data=None):
     """Log ``action`` on ``instance``; ``user`` defaults to the person signed in to the admin (Wagtail's log context)."""
-    return wagtail_log(instance, action, user=user, data=data or {})
+    return wagtail_log(_unwrapped(instance), action, user=_unwrapped(user), data=data or {})
+
+
+def _unwrapped(value):
+    """``request.user`` itself: Wagtail looks up the log model by the type, and django-otp wraps the user twice."""
+    while isinstance(value, LazyObject):
+        if value._wrapped is empty:
+            value._setup()
+        value = value._wrapped
+    return value
 
 
 def sign_in_failed(username, ip, user=None, refused=False):

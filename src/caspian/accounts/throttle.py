@@ -7,6 +7,9 @@ account's count. The same happens whether or not an account of that name
 exists, and the message (:data:`THROTTLED_MESSAGE`) never says which limit
 was reached, so the answers tell an attacker nothing about the accounts.
 
+An account name slows down after ``SIGNIN_SLOW_AFTER`` failures and locks
+after ``SIGNIN_LOCK_AFTER``; an address only locks, after
+``SIGNIN_IP_LOCK_AFTER`` (a newsroom often signs in from one address).
 Waits are answered, not slept: an attempt made before the wait is over is
 refused with the message and counts as a failure (it is a guess too).
 Locks end after ``SIGNIN_LOCK_MINUTES`` (the cool-off) or when an
@@ -78,7 +81,8 @@ def record_failure(username, ip, user=None, refused=False, now=None):
                 throttle.locked_until = now + lock_duration()
                 throttle.wait_until = None
                 newly_locked.append(throttle)
-            elif throttle.failures >= settings.SIGNIN_SLOW_AFTER:
+            elif kind == SignInThrottle.ACCOUNT and throttle.failures >= settings.SIGNIN_SLOW_AFTER:
+                # Only the account slows down: an office behind one address must not wait for one person's typos.
                 steps = throttle.failures - settings.SIGNIN_SLOW_AFTER
                 throttle.wait_until = now + min(datetime.timedelta(seconds=2 ** min(steps, 16)), MAX_WAIT)
             throttle.save()
