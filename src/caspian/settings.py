@@ -407,7 +407,7 @@ INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plug
 # Security headers on every admin response (sign-in included), outermost so
 # that redirects and refusals made by other middleware get them too.
 MIDDLEWARE.insert(1, "caspian.accounts.middleware.AdminSecurityHeadersMiddleware")
-MIDDLEWARE[MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1 : 0] = [
+MIDDLEWARE[MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1 : 0] = [
     "django_otp.middleware.OTPMiddleware",
     # Staff sessions: idle expiry, the sessions list, then the second factor (order matters).
     "caspian.accounts.middleware.StaffSessionMiddleware",

@@ -14,7 +14,7 @@ PASSWORD = "quiet-harbour-lantern-47"
 def staff(username, *roles, superuser=False):
     """A member of staff in ``roles`` (newsroom group names) with :data:`PASSWORD`."""
     make = User.objects.create_superuser if superuser else User.objects.create_user
-    user = make(username=username, email=f"{username}@example.org", password=PASSWORD)
+    user = make(username=username, email=f"{username}@example.org", password=PASSWORD, first_name=username.title(), last_name="Staff")
     user.groups.add(*Group.objects.filter(name__in=roles))
     return user
 
@@ -45,3 +45,22 @@ def current_code(device, steps_ahead=0):
     """The code the user's authenticator app shows (``steps_ahead`` 30-second steps later)."""
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift + steps_ahead)
     return f"{totp.token():0{device.digits}d}"
+
+
+def filled_form(page, form_selector="form[method=post]"):
+    """What a browser sends for the first form on ``page`` matching ``form_selector``, untouched."""
+    from bs4 import BeautifulSoup
+
+    form = BeautifulSoup(page.content, "html.parser").select_one(form_selector)
+    data = {}
+    for field in form.select("input[name], select[name], textarea[name]"):
+        kind = field.get("type", "text")
+        if field.name == "select":
+            option = field.select_one("option[selected]") or field.select_one("option")
+            data[field["name"]] = option.get("value", option.get_text()) if option else ""
+        elif kind in ("checkbox", "radio"):
+            if field.has_attr("checked"):
+                data[field["name"]] = field.get("value", "on")
+        elif kind not in ("submit", "button", "file"):
+            data[field["name"]] = field.get("value", field.get_text() if field.name == "textarea" else "")
+    return data

@@ -1,0 +1,87 @@
+"""Staff sessions: the list, signing out elsewhere, ending sessions on password and role changes, idle expiry."""
+
+import time
+
+from django.contrib.auth.models import Group
+from django.test import TestCase, override_settings
+from django.urls import reverse
+from wagtail.models import ModelLogEntry
+
+from caspian.accounts import audit, sessions
+from caspian.accounts.models import StaffSession
+
+from .helpers import PASSWORD, browser, filled_form, post_form, sign_in, staff
+
+
+def signed_out(client):
+    return client.get("/admin/").status_code == 302 and "_auth_user_id" not in client.session
+
+
+@override_settings(TWO_FACTOR_ROLES=[], STAFF_SESSION_IDLE_MINUTES=60)
+class SessionTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = staff("editor", "Editor")
+
+    def two_sessions(self):
+        laptop, phone = browser("198.51.100.1"), browser("198.51.100.2")
+        phone.defaults["HTTP_USER_AGENT"] = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1"
+        for client in (laptop, phone):
+            sign_in(client, "editor")
+            self.assertEqual(client.get("/admin/").status_code, 200)
+        return laptop, phone
+
+    def test_the_list_shows_each_session_and_signing_out_of_the_others_keeps_this_one(self):
+        laptop, phone = self.two_sessions()
+        page = laptop.get(reverse("accounts_sessions"))
+        self.assertContains(page, "Firefox on Linux")
+        self.assertContains(page, "Safari on iPhone")
+        self.assertContains(page, "198.51.100.2")
+        self.assertContains(page, "(this session)", count=1)
+        response = post_form(laptop, reverse("accounts_sessions"), {"end": "others"})
+        self.assertRedirects(response, reverse("accounts_sessions"))
+        self.assertTrue(signed_out(phone))
+        self.assertEqual(laptop.get("/admin/").status_code, 200)
+        self.assertEqual(StaffSession.objects.filter(user=self.editor).count(), 1)
+        self.assertEqual(ModelLogEntry.objects.get(action=audit.SESSIONS_ENDED).data["count"], 1)
+
+    def test_signing_out_everywhere(self):
+        laptop, phone = self.two_sessions()
+        post_form(laptop, reverse("accounts_sessions"), {"end": "all"})
+        self.assertTrue(signed_out(phone))
+        self.assertTrue(signed_out(laptop))
+
+    def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(self):
+        laptop, phone = self.two_sessions()
+        new = "another-quiet-lantern-92"
+        data = filled_form(laptop.get(reverse("wagtailadmin_account")))
+        data.update({"password-old_password": PASSWORD, "password-new_password1": new, "password-new_password2": new})
+        response = laptop.post(reverse("wagtailadmin_account"), data)
+        self.assertEqual(response.status_code, 302)
+        self.editor.refresh_from_db()
+        self.assertTrue(self.editor.check_password(new))
+        self.assertTrue(signed_out(phone))
+        self.assertEqual(laptop.get("/admin/").status_code, 200)
+
+    def test_losing_a_role_ends_the_sessions_and_is_logged(self):
+        laptop, phone = self.two_sessions()
+        self.editor.groups.remove(Group.objects.get(name="Editor"))
+        self.assertTrue(signed_out(laptop))
+        self.assertTrue(signed_out(phone))
+        entry = ModelLogEntry.objects.filter(action=audit.ROLES_CHANGED).latest("pk")
+        self.assertEqual(entry.data, {"added": [], "removed": ["Editor"]})
+
+    def test_a_session_idle_too_long_ends(self):
+        laptop, _phone = self.two_sessions()
+        session = laptop.session
+        session[sessions.LAST_SEEN_KEY] = time.time() - 61 * 60
+        session.save()
+        response = laptop.get("/admin/pages/")
+        self.assertRedirects(response, "/admin/login/?next=%2Fadmin%2Fpages%2F", fetch_redirect_response=False)
+        self.assertContains(laptop.get(response["Location"]), "signed out after a while")
+
+    def test_reader_pages_never_touch_the_session(self):
+        laptop, _phone = self.two_sessions()
+        response = laptop.get("/healthz")
+        self.assertNotIn("Cookie", response.get("Vary", ""))
+        self.assertFalse(response.cookies)
