@@ -85,6 +85,7 @@ def demo(host, port, workers, no_serve):
     _ensure_demo_staff()
     url = f"http://{host}:{port}"
     click.echo(f"\nThe Caspian Times: {url}/\nAdmin:             {url}/admin/")
+    _two_factor_notice(port)
     if not no_serve:
         _serve(host, port, workers)
 
@@ -438,6 +439,18 @@ def _ensure_demo_staff():
 
     for username, role, password in staff.ensure_staff():
         click.echo(f"{role} login: {username} / {password}  (shown only now)")
+
+
+def _two_factor_notice(port):
+    """Say that some demo logins will be asked to set up a second factor (caspian/accounts/), and how to avoid it."""
+    from django.conf import settings
+
+    if settings.TWO_FACTOR_ROLES:
+        click.echo(
+            f"\n{' and '.join(settings.TWO_FACTOR_ROLES)} logins (admin included) set up two-factor sign-in at their "
+            "first sign-in: have an authenticator app ready (any TOTP app), or use a passkey at "
+            f"http://localhost:{port}/admin/. To try the demo without it: CASPIAN_TWO_FACTOR_ROLES=none caspian demo"
+        )
 
 
 def _use_sample_weather_if_offline():

@@ -418,7 +418,9 @@ AUTH_PASSWORD_VALIDATORS.append({"NAME": "caspian.accounts.passwords.NewsroomPas
 # Roles (newsroom groups) that must sign in with a second factor; superusers
 # count as Administrator. "none" requires it of no one (anyone may still enrol).
 _two_factor_roles = env("CASPIAN_TWO_FACTOR_ROLES", "Editor,Administrator")
-TWO_FACTOR_ROLES = [] if _two_factor_roles.strip().lower() == "none" else env_list("CASPIAN_TWO_FACTOR_ROLES", _two_factor_roles)
+TWO_FACTOR_ROLES = (
+    [] if _two_factor_roles.strip().lower() == "none" else env_list("CASPIAN_TWO_FACTOR_ROLES", _two_factor_roles)
+)
 # Failed sign-ins, counted per account name and per IP address: after
 # SLOW_AFTER failures for one account each attempt waits longer (1 s, 2 s,
 # 4 s... at most a minute); after LOCK_AFTER (per account) or IP_LOCK_AFTER

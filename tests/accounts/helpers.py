@@ -14,14 +14,22 @@ PASSWORD = "quiet-harbour-lantern-47"
 def staff(username, *roles, superuser=False):
     """A member of staff in ``roles`` (newsroom group names) with :data:`PASSWORD`."""
     make = User.objects.create_superuser if superuser else User.objects.create_user
-    user = make(username=username, email=f"{username}@example.org", password=PASSWORD, first_name=username.title(), last_name="Staff")
+    user = make(
+        username=username,
+        email=f"{username}@example.org",
+        password=PASSWORD,
+        first_name=username.title(),
+        last_name="Staff",
+    )
     user.groups.add(*Group.objects.filter(name__in=roles))
     return user
 
 
 def browser(ip="198.51.100.7"):
     """A client that checks CSRF as a browser would meet it, from ``ip``."""
-    return Client(enforce_csrf_checks=True, REMOTE_ADDR=ip, HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0")
+    return Client(
+        enforce_csrf_checks=True, REMOTE_ADDR=ip, HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"
+    )
 
 
 def post_form(client, url, data, follow=False):
@@ -33,12 +41,17 @@ def post_form(client, url, data, follow=False):
 
 def sign_in(client, username, password=PASSWORD, next_url="/admin/"):
     """Send Wagtail's sign-in form; returns the response (a redirect when the password was taken)."""
-    return post_form(client, reverse("wagtailadmin_login"), {"username": username, "password": password, "next": next_url})
+    return post_form(
+        client, reverse("wagtailadmin_login"), {"username": username, "password": password, "next": next_url}
+    )
 
 
 def form_errors(response):
     """The error messages the sign-in page shows."""
-    return [html.unescape(re.sub(r"\s+", " ", m).strip()) for m in re.findall(r'<li class="error">(.*?)</li>', response.content.decode(), re.S)]
+    return [
+        html.unescape(re.sub(r"\s+", " ", m).strip())
+        for m in re.findall(r'<li class="error">(.*?)</li>', response.content.decode(), re.S)
+    ]
 
 
 def current_code(device, steps_ahead=0):

@@ -23,7 +23,9 @@ def enrol(test, client, next_url="/admin/"):
     secret = re.search(r'id="authenticator-secret">([A-Z2-7 ]+)<', page.content.decode()).group(1)
     device = TOTPDevice.objects.get(user=page.wsgi_request.user, confirmed=False)
     test.assertEqual(secret.replace(" ", ""), __import__("base64").b32encode(device.bin_key).decode().rstrip("="))
-    response = post_form(client, reverse("accounts_setup_authenticator"), {"code": current_code(device), "next": next_url})
+    response = post_form(
+        client, reverse("accounts_setup_authenticator"), {"code": current_code(device), "next": next_url}
+    )
     test.assertEqual(response.status_code, 200)
     return re.findall(r"<li><code>([a-z0-9]+)</code></li>", response.content.decode())
 
@@ -49,7 +51,11 @@ class RequiredTwoFactorTests(TestCase):
         self.assertEqual(len(codes), 10)
         self.assertEqual(client.get("/admin/").status_code, 200)
         self.assertEqual(
-            list(ModelLogEntry.objects.filter(object_id=str(self.editor.pk)).values_list("action", flat=True).order_by("pk")),
+            list(
+                ModelLogEntry.objects.filter(object_id=str(self.editor.pk))
+                .values_list("action", flat=True)
+                .order_by("pk")
+            ),
             [audit.ROLES_CHANGED, audit.SIGNED_IN, audit.TWO_FACTOR_ENROLLED, audit.RECOVERY_CODES],
         )
 
@@ -59,7 +65,9 @@ class RequiredTwoFactorTests(TestCase):
         self.assertRedirects(client.get("/admin/pages/"), f"{reverse('accounts_verify')}?next=%2Fadmin%2Fpages%2F")
         device = TOTPDevice.objects.get(user=self.editor)
         # The code of the next 30-second step (the one just used at enrolment may not be used twice).
-        response = post_form(client, reverse("accounts_verify"), {"code": current_code(device, 1), "next": "/admin/pages/"})
+        response = post_form(
+            client, reverse("accounts_verify"), {"code": current_code(device, 1), "next": "/admin/pages/"}
+        )
         self.assertRedirects(response, "/admin/pages/", fetch_redirect_response=False)
         self.assertEqual(client.get("/admin/").status_code, 200)
 
@@ -88,7 +96,11 @@ class RequiredTwoFactorTests(TestCase):
         enrol(self, client)
         thief = browser("203.0.113.66")
         sign_in(thief, "editor")
-        for path in [reverse("accounts_setup_authenticator"), reverse("accounts_two_factor"), reverse("accounts_recovery_codes")]:
+        for path in [
+            reverse("accounts_setup_authenticator"),
+            reverse("accounts_two_factor"),
+            reverse("accounts_recovery_codes"),
+        ]:
             self.assertRedirects(thief.get(path), f"{reverse('accounts_verify')}?next={path.replace('/', '%2F')}")
         begin = thief.post(reverse("otp_webauthn:credential-registration-begin"))
         self.assertEqual(begin.status_code, 302)
@@ -106,9 +118,13 @@ class RequiredTwoFactorTests(TestCase):
         with override_settings(TWO_FACTOR_ROLES=["Editor"]):
             listing = chief.get(reverse("wagtailusers_users:index"))
             self.assertContains(listing, reverse("accounts_reset_two_factor", args=[self.editor.pk]))
-            self.assertContains(chief.get(reverse("accounts_reset_two_factor", args=[self.editor.pk])), "Authenticator app")
+            self.assertContains(
+                chief.get(reverse("accounts_reset_two_factor", args=[self.editor.pk])), "Authenticator app"
+            )
             response = post_form(chief, reverse("accounts_reset_two_factor", args=[self.editor.pk]), {})
-        self.assertRedirects(response, reverse("wagtailusers_users:edit", args=[self.editor.pk]), fetch_redirect_response=False)
+        self.assertRedirects(
+            response, reverse("wagtailusers_users:edit", args=[self.editor.pk]), fetch_redirect_response=False
+        )
         self.assertFalse(two_factor.has_second_factor(self.editor))
         entry = ModelLogEntry.objects.get(action=audit.TWO_FACTOR_RESET)
         self.assertEqual((entry.user, entry.object_id), (self.admin, str(self.editor.pk)))

@@ -55,7 +55,10 @@ ACTIONS = {
         lambda d: f"Sign-in as '{d.get('username', '')}'{_where(d)} refused: too many failures",
     ),
     SECOND_FACTOR_FAILED: ("Second factor failed", lambda d: f"Wrong second-factor code{_where(d)}"),
-    LOCKED: ("Sign-in locked", lambda d: f"Signing in locked after {d.get('failures')} failures, until {d.get('until')}"),
+    LOCKED: (
+        "Sign-in locked",
+        lambda d: f"Signing in locked after {d.get('failures')} failures, until {d.get('until')}",
+    ),
     UNLOCKED: (
         "Sign-in lock lifted",
         lambda d: "Lock lifted by an administrator" if d.get("reason") == "administrator" else "Lock ran out",
@@ -83,7 +86,7 @@ def register_actions(actions):
 
 
 def log(instance, action, user=None, data=None):
-    """Log ``action`` on ``instance``; ``user`` defaults to the person signed in to the admin (Wagtail's log context)."""
+    """Log ``action`` on ``instance``; ``user`` defaults to whoever is signed in to the admin (Wagtail's log context)."""
     return wagtail_log(_unwrapped(instance), action, user=_unwrapped(user), data=data or {})
 
 

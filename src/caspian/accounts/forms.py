@@ -27,7 +27,7 @@ class ThrottledLoginForm(LoginForm):
             raise ValidationError(throttle.THROTTLED_MESSAGE, code="throttled")
         try:
             cleaned = super().clean()
-        except ValidationError as error:
+        except ValidationError:
             if self.user_cache is None:  # a wrong password (not an inactive account's right one)
                 if throttle.record_failure(username, ip):
                     raise ValidationError(throttle.THROTTLED_MESSAGE, code="throttled") from None
@@ -40,7 +40,9 @@ class CodeField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
-        self.widget.attrs.update(autocomplete="one-time-code", inputmode="text", autocapitalize="off", spellcheck="false")
+        self.widget.attrs.update(
+            autocomplete="one-time-code", inputmode="text", autocapitalize="off", spellcheck="false"
+        )
 
     def clean(self, value):
         # People copy codes with spaces or a dash in the middle.

@@ -46,7 +46,8 @@ class NewsroomPasswordValidator:
         core = _core(password)
         if lowered in _listed() or core in _listed() or core in _words() or _season_year(lowered):
             raise ValidationError(
-                "This password is one people often guess for a newsroom. Choose another: several unrelated words work well.",
+                "This password is one people often guess for a newsroom. "
+                "Choose another: several unrelated words work well.",
                 code="password_too_common",
             )
 

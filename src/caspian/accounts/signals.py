@@ -29,6 +29,12 @@ def password_changed(sender, instance, created, **kwargs):
         sessions.end_sessions(instance, reason="password changed")
 
 
+def passkey_added(sender, instance, created, **kwargs):
+    # django-otp-webauthn's own views make passkeys: log them like our other second factors.
+    if created:
+        audit.log(instance.user, audit.TWO_FACTOR_ENROLLED, data={"device": "Passkey"})
+
+
 def _group_names(pk_set):
     return sorted(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
 
@@ -53,7 +59,9 @@ def roles_changed(sender, instance, action, reverse, pk_set, **kwargs):
     else:
         changes = [(instance, _group_names(pk_set))]
     for user, names in changes:
-        audit.log(user, audit.ROLES_CHANGED, data={"added": [] if removed else names, "removed": names if removed else []})
+        audit.log(
+            user, audit.ROLES_CHANGED, data={"added": [] if removed else names, "removed": names if removed else []}
+        )
         if removed:
             sessions.end_sessions(user, reason="role removed")
 
@@ -67,13 +75,18 @@ def permissions_changed(sender, instance, action, reverse, pk_set, **kwargs):
         for app, codename in Permission.objects.filter(pk__in=pk_set).values_list("content_type__app_label", "codename")
     )
     added = action == "post_add"
-    audit.log(instance, audit.PERMISSIONS_CHANGED, data={"added": names if added else [], "removed": [] if added else names})
+    audit.log(
+        instance, audit.PERMISSIONS_CHANGED, data={"added": names if added else [], "removed": [] if added else names}
+    )
 
 
 def connect():
+    from django_otp_webauthn.models import WebAuthnCredential
+
     User = get_user_model()
     user_logged_in.connect(signed_in, dispatch_uid="caspian_accounts_signed_in")
     user_logged_out.connect(signed_out, dispatch_uid="caspian_accounts_signed_out")
     post_save.connect(password_changed, sender=User, dispatch_uid="caspian_accounts_password")
     m2m_changed.connect(roles_changed, sender=User.groups.through, dispatch_uid="caspian_accounts_roles")
+    post_save.connect(passkey_added, sender=WebAuthnCredential, dispatch_uid="caspian_accounts_passkey")
     m2m_changed.connect(permissions_changed, sender=Group.permissions.through, dispatch_uid="caspian_accounts_perms")

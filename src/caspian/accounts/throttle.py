@@ -88,7 +88,9 @@ def record_failure(username, ip, user=None, refused=False, now=None):
             throttle.save()
     audit.sign_in_failed(username, ip, user=user, refused=refused)
     for throttle in newly_locked:
-        audit.log(throttle, audit.LOCKED, data={"failures": throttle.failures, "until": throttle.locked_until.isoformat()})
+        audit.log(
+            throttle, audit.LOCKED, data={"failures": throttle.failures, "until": throttle.locked_until.isoformat()}
+        )
     return newly_locked
 
 

@@ -96,10 +96,17 @@ def verify(request):
     if request.method == "POST":
         if form.is_valid():
             otp_login(request, form.device)
-            audit.log(user, audit.SIGNED_IN, user=user, data={"ip": client_ip(request), "device": two_factor.describe(form.device)})
+            audit.log(
+                user,
+                audit.SIGNED_IN,
+                user=user,
+                data={"ip": client_ip(request), "device": two_factor.describe(form.device)},
+            )
             if form.device.__class__.__name__ == "StaticDevice":
                 left = two_factor.recovery_codes_left(user)
-                messages.warning(request, f"You used a recovery code: {left} left. Make new ones if you are running out.")
+                messages.warning(
+                    request, f"You used a recovery code: {left} left. Make new ones if you are running out."
+                )
             return redirect(_next_url(request))
         audit.log(user, audit.SECOND_FACTOR_FAILED, user=user, data={"ip": client_ip(request)})
     context = {
@@ -145,7 +152,9 @@ def sessions_page(request):
         if which == "others":
             count = sessions.end_sessions(user, reason="signed out of other sessions", keep=current)
         else:
-            count = sessions.end_sessions(user, reason="signed out of a session", keep=current, sessions=rows.filter(pk=which or 0))
+            count = sessions.end_sessions(
+                user, reason="signed out of a session", keep=current, sessions=rows.filter(pk=which or 0)
+            )
         messages.success(request, f"{count} other session(s) ended.")
         return redirect("accounts_sessions")
     context = {"page_title": "Your sessions", "sessions": StaffSession.objects.for_user(user), "current": current}

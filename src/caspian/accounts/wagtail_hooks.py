@@ -3,8 +3,8 @@
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 
 from . import audit, views
@@ -64,7 +64,10 @@ class LockIndexView(IndexView):
         buttons = super().get_list_more_buttons(instance)
         if instance.is_locked() or instance.wait_until:
             buttons.insert(
-                0, ListingButton("Lift lock", url=reverse("accounts_release_lock", args=[instance.pk]), icon_name="lock-open")
+                0,
+                ListingButton(
+                    "Lift lock", url=reverse("accounts_release_lock", args=[instance.pk]), icon_name="lock-open"
+                ),
             )
         return buttons
 
