@@ -86,7 +86,7 @@ def register_actions(actions):
 
 
 def log(instance, action, user=None, data=None):
-    """Log ``action`` on ``instance``; ``user`` defaults to whoever is signed in to the admin (Wagtail's log context)."""
+    """Log ``action`` on ``instance``; ``user`` defaults to the admin's signed-in user (Wagtail's log context)."""
     return wagtail_log(_unwrapped(instance), action, user=_unwrapped(user), data=data or {})
 
 
