@@ -46,6 +46,8 @@ class RequiredTwoFactorTests(TestCase):
             response = client.get(path)
             self.assertRedirects(response, f"{reverse('accounts_two_factor')}?next={path.replace('/', '%2F')}")
         self.assertContains(client.get(reverse("accounts_two_factor")), "Your role requires two-factor sign-in")
+        # The icons and translations the setup page loads by script are not held back.
+        self.assertEqual(client.get(reverse("wagtailadmin_sprite")).status_code, 200)
 
         codes = enrol(self, client)
         self.assertEqual(len(codes), 10)

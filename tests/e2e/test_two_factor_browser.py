@@ -117,7 +117,7 @@ def test_an_editor_sets_up_two_factors_and_signs_in_with_each(browser, strict_si
     context.clear_cookies()  # signed out
     sign_in_with_password(page, strict_site)
     expect(page.get_by_role("heading", name="One more step")).to_be_visible()
-    page.get_by_label("Code", exact=True).fill(code_for(secret, ahead=1))
+    page.locator("#id_code").fill(code_for(secret, ahead=1))
     page.get_by_role("button", name="Continue").click()
     expect(page).to_have_url(strict_site + "/admin/")
 

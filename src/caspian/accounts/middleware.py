@@ -89,6 +89,9 @@ VERIFYING = {
     "credential-authentication-begin",
     "credential-authentication-complete",
     "js-i18n-catalog",
+    # What the admin's own pages load by script: its icons and its translations.
+    "wagtailadmin_sprite",
+    "wagtailadmin_javascript_catalog",
 }
 # ...and, when they have no second factor yet but must have one, to set one up.
 ENROLLING = {
