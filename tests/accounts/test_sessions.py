@@ -85,3 +85,8 @@ class SessionTests(TestCase):
         response = laptop.get("/healthz")
         self.assertNotIn("Cookie", response.get("Vary", ""))
         self.assertFalse(response.cookies)
+
+
+@override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cache")
+class CacheSessionTests(SessionTests):
+    """The same, with sessions in the cache (Redis in production): listed and ended all the same."""

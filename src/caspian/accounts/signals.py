@@ -6,7 +6,7 @@ Connected once from ``AccountsConfig.ready()``; each handler calls one function.
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_in, user_logged_out
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_save, pre_save
 
 from . import audit, sessions
 from .addresses import client_ip
@@ -35,12 +35,20 @@ def passkey_added(sender, instance, created, **kwargs):
         audit.log(instance.user, audit.TWO_FACTOR_ENROLLED, data={"device": "Passkey"})
 
 
+def note_loading(sender, instance, raw, **kwargs):
+    # Fixtures and test databases are loaded row by row (raw), their roles and permissions
+    # set on the same instance afterwards: that is no one changing a role, and nothing to log.
+    instance._caspian_loading = raw
+
+
 def _group_names(pk_set):
     return sorted(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
 
 
 def roles_changed(sender, instance, action, reverse, pk_set, **kwargs):
     """User.groups changed (from either side): log it on each user; a user who lost a role is signed out."""
+    if getattr(instance, "_caspian_loading", False):
+        return
     User = get_user_model()
     if action == "pre_clear":
         # The rows are gone after the clear: note which they were for post_clear.
@@ -68,7 +76,12 @@ def roles_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 def permissions_changed(sender, instance, action, reverse, pk_set, **kwargs):
     """Group.permissions changed: log it on the group (Wagtail logs the group's edit without the details)."""
-    if reverse or action not in {"post_add", "post_remove"} or not pk_set:
+    if (
+        reverse
+        or action not in {"post_add", "post_remove"}
+        or not pk_set
+        or getattr(instance, "_caspian_loading", False)
+    ):
         return
     names = sorted(
         f"{app}.{codename}"
@@ -87,6 +100,8 @@ def connect():
     user_logged_in.connect(signed_in, dispatch_uid="caspian_accounts_signed_in")
     user_logged_out.connect(signed_out, dispatch_uid="caspian_accounts_signed_out")
     post_save.connect(password_changed, sender=User, dispatch_uid="caspian_accounts_password")
+    pre_save.connect(note_loading, sender=User, dispatch_uid="caspian_accounts_user_loading")
+    pre_save.connect(note_loading, sender=Group, dispatch_uid="caspian_accounts_group_loading")
     m2m_changed.connect(roles_changed, sender=User.groups.through, dispatch_uid="caspian_accounts_roles")
     post_save.connect(passkey_added, sender=WebAuthnCredential, dispatch_uid="caspian_accounts_passkey")
     m2m_changed.connect(permissions_changed, sender=Group.permissions.through, dispatch_uid="caspian_accounts_perms")
