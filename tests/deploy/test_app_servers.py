@@ -60,6 +60,8 @@ def server_environment(home, store, varnish):
         SECRET_KEY="caspian-tests-only",
         ALLOWED_HOSTS="*",
         CASPIAN_WEATHER_BACKEND="caspian.masthead.weather.dummy.SampleBackend",
+        # The editor signs in with a password alone (two-factor sign-in is tested in tests/accounts).
+        CASPIAN_TWO_FACTOR_ROLES="none",
         **CREDENTIALS,
     )
     return env
