@@ -29,10 +29,12 @@ def password_changed(sender, instance, created, **kwargs):
         sessions.end_sessions(instance, reason="password changed")
 
 
-def passkey_added(sender, instance, created, **kwargs):
-    # django-otp-webauthn's own views make passkeys: log them like our other second factors.
+def passkey_saved(sender, instance, created, update_fields=None, **kwargs):
+    # django-otp-webauthn's own views make passkeys and sign in with them: log both like our other factors.
     if created:
         audit.log(instance.user, audit.TWO_FACTOR_ENROLLED, data={"device": "Passkey"})
+    elif update_fields and "last_used_at" in update_fields:
+        audit.log(instance.user, audit.SIGNED_IN, user=instance.user, data={"device": "Passkey"})
 
 
 def note_loading(sender, instance, raw, **kwargs):
@@ -103,5 +105,5 @@ def connect():
     pre_save.connect(note_loading, sender=User, dispatch_uid="caspian_accounts_user_loading")
     pre_save.connect(note_loading, sender=Group, dispatch_uid="caspian_accounts_group_loading")
     m2m_changed.connect(roles_changed, sender=User.groups.through, dispatch_uid="caspian_accounts_roles")
-    post_save.connect(passkey_added, sender=WebAuthnCredential, dispatch_uid="caspian_accounts_passkey")
+    post_save.connect(passkey_saved, sender=WebAuthnCredential, dispatch_uid="caspian_accounts_passkey")
     m2m_changed.connect(permissions_changed, sender=Group.permissions.through, dispatch_uid="caspian_accounts_perms")

@@ -6,7 +6,7 @@ Sign-in itself stays Wagtail's own view, with our form.
 """
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, logout
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
@@ -102,7 +103,7 @@ def verify(request):
                 user=user,
                 data={"ip": client_ip(request), "device": two_factor.describe(form.device)},
             )
-            if form.device.__class__.__name__ == "StaticDevice":
+            if isinstance(form.device, StaticDevice):
                 left = two_factor.recovery_codes_left(user)
                 messages.warning(
                     request, f"You used a recovery code: {left} left. Make new ones if you are running out."
@@ -135,7 +136,7 @@ def remove_device(request, kind, pk):
 
 
 def _is_static(device):
-    return device.__class__.__name__ == "StaticDevice"
+    return isinstance(device, StaticDevice)
 
 
 def sessions_page(request):
@@ -143,18 +144,18 @@ def sessions_page(request):
     user = request.user
     current = request.session.session_key
     if request.method == "POST":
-        which = request.POST.get("end")
-        rows = StaffSession.objects.filter(user=user)
+        which = request.POST.get("end", "")
+        if which in ("all", "others"):
+            count = sessions.end_sessions(user, reason=f"signed out of {which} sessions", keep=current)
+        elif which.isdigit():
+            one = StaffSession.objects.filter(user=user, pk=int(which))
+            count = sessions.end_sessions(user, reason="signed out of a session", keep=current, sessions=one)
+        else:
+            return redirect("accounts_sessions")
         if which == "all":
-            sessions.end_sessions(user, reason="signed out everywhere", keep="")
+            logout(request)  # this one too, the usual way (its end is logged as a sign-out)
             messages.success(request, "You are signed out everywhere.")
             return redirect("wagtailadmin_login")
-        if which == "others":
-            count = sessions.end_sessions(user, reason="signed out of other sessions", keep=current)
-        else:
-            count = sessions.end_sessions(
-                user, reason="signed out of a session", keep=current, sessions=rows.filter(pk=which or 0)
-            )
         messages.success(request, f"{count} other session(s) ended.")
         return redirect("accounts_sessions")
     context = {"page_title": "Your sessions", "sessions": StaffSession.objects.for_user(user), "current": current}
