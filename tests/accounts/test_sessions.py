@@ -90,3 +90,30 @@ class SessionTests(TestCase):
 @override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cache")
 class CacheSessionTests(SessionTests):
     """The same, with sessions in the cache (Redis in production): listed and ended all the same."""
+
+
+@override_settings(TWO_FACTOR_ROLES=[])
+class SessionListQueriesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = staff("editor", "Editor")
+
+    def test_the_sessions_page_costs_the_same_for_2_and_20_sessions(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client = browser()
+        client.force_login(self.editor)
+        client.get("/admin/")
+        counts = []
+        for total in (2, 20):
+            StaffSession.objects.filter(session_key__startswith="elsewhere").delete()
+            StaffSession.objects.bulk_create(
+                StaffSession(user=self.editor, session_key=f"elsewhere-{n}", user_agent="Firefox/1 Linux")
+                for n in range(total)
+            )
+            with CaptureQueriesContext(connection) as queries:
+                page = client.get(reverse("accounts_sessions"))
+            self.assertContains(page, "Firefox on Linux", count=total + 1)  # and this session
+            counts.append(len(queries))
+        self.assertEqual(counts[0], counts[1])

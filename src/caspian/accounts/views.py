@@ -25,6 +25,11 @@ from .forms import ConfirmAuthenticatorForm, SecondFactorForm
 from .models import SignInThrottle, StaffSession
 
 
+def _render(request, template, context):
+    """An admin page whose browser tab says what the heading says."""
+    return TemplateResponse(request, template, {**context, "header_title": context["page_title"]})
+
+
 def _next_url(request, default="wagtailadmin_home"):
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
@@ -45,7 +50,7 @@ def two_factor_page(request):
         "has_second_factor": two_factor.has_second_factor(user),
         "next": _next_url(request),
     }
-    return TemplateResponse(request, "accounts/two_factor.html", context)
+    return _render(request, "accounts/two_factor.html", context)
 
 
 def setup_authenticator(request):
@@ -69,7 +74,7 @@ def setup_authenticator(request):
         "secret": two_factor.secret_text(device),
         "next": _next_url(request),
     }
-    return TemplateResponse(request, "accounts/setup_authenticator.html", context)
+    return _render(request, "accounts/setup_authenticator.html", context)
 
 
 def recovery_codes(request):
@@ -80,12 +85,12 @@ def recovery_codes(request):
             return redirect("accounts_two_factor")
         return _show_recovery_codes(request, two_factor.new_recovery_codes(request.user))
     context = {"page_title": "Recovery codes", "left": two_factor.recovery_codes_left(request.user)}
-    return TemplateResponse(request, "accounts/recovery_codes.html", context)
+    return _render(request, "accounts/recovery_codes.html", context)
 
 
 def _show_recovery_codes(request, codes):
     context = {"page_title": "Your recovery codes", "codes": codes, "next": _next_url(request)}
-    return TemplateResponse(request, "accounts/recovery_codes_shown.html", context)
+    return _render(request, "accounts/recovery_codes_shown.html", context)
 
 
 def verify(request):
@@ -116,7 +121,7 @@ def verify(request):
         "has_passkey": WebAuthnCredential.objects.filter(user=user, confirmed=True).exists(),
         "next": _next_url(request),
     }
-    return TemplateResponse(request, "accounts/verify.html", context)
+    return _render(request, "accounts/verify.html", context)
 
 
 @require_POST
@@ -159,7 +164,7 @@ def sessions_page(request):
         messages.success(request, f"{count} other session(s) ended.")
         return redirect("accounts_sessions")
     context = {"page_title": "Your sessions", "sessions": StaffSession.objects.for_user(user), "current": current}
-    return TemplateResponse(request, "accounts/sessions.html", context)
+    return _render(request, "accounts/sessions.html", context)
 
 
 def _may_manage(request_user, user):
@@ -186,7 +191,7 @@ def reset_two_factor(request, user_id):
         "target": user,
         "factors": [two_factor.describe(d) for d in two_factor.second_factors(user)],
     }
-    return TemplateResponse(request, "accounts/reset_two_factor.html", context)
+    return _render(request, "accounts/reset_two_factor.html", context)
 
 
 def release_lock(request, pk):
@@ -199,4 +204,4 @@ def release_lock(request, pk):
         messages.success(request, f"Lock lifted: {lock}. Signing in works again at once.")
         return redirect("accounts_signinthrottle:index")
     context = {"page_title": f"Lift the sign-in lock on {lock}", "lock": lock}
-    return TemplateResponse(request, "accounts/release_lock.html", context)
+    return _render(request, "accounts/release_lock.html", context)
