@@ -117,3 +117,28 @@ class SessionListQueriesTests(TestCase):
             self.assertContains(page, "Firefox on Linux", count=total + 1)  # and this session
             counts.append(len(queries))
         self.assertEqual(counts[0], counts[1])
+
+
+class HousekeepingTests(TestCase):
+    def test_old_session_rows_and_forgiven_failures_are_forgotten_and_running_locks_kept(self):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from caspian.accounts.models import SignInThrottle
+        from caspian.accounts.tasks import forget_old_sign_in_records
+
+        editor = staff("editor", "Editor")
+        now = timezone.now()
+        StaffSession.objects.create(user=editor, session_key="old", last_seen_at=now - timedelta(days=3))
+        StaffSession.objects.create(user=editor, session_key="new", last_seen_at=now)
+        two_hours_ago = now - timedelta(hours=2)
+        SignInThrottle.objects.create(kind="account", key="forgiven", failures=3, last_failure_at=two_hours_ago)
+        SignInThrottle.objects.create(kind="account", key="recent", failures=3, last_failure_at=now)
+        SignInThrottle.objects.create(
+            kind="address", key="192.0.2.5", failures=50, last_failure_at=two_hours_ago,
+            locked_until=now + timedelta(minutes=5),
+        )  # fmt: skip
+        forget_old_sign_in_records.call()
+        self.assertEqual(list(StaffSession.objects.values_list("session_key", flat=True)), ["new"])
+        self.assertEqual(sorted(SignInThrottle.objects.values_list("key", flat=True)), ["192.0.2.5", "recent"])

@@ -7,6 +7,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals
+        from . import jobs, signals  # noqa: F401 (jobs registers the hourly housekeeping)
 
         signals.connect()

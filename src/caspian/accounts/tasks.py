@@ -1,0 +1,22 @@
+"""Background work for staff accounts: forgetting what no longer matters (hourly, see ``jobs.py``)."""
+
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import task
+
+from .models import SignInThrottle, StaffSession
+from .throttle import lock_duration
+
+
+@task()
+def forget_old_sign_in_records():
+    """Drop sessions-list rows of sessions long over, and failure counts old enough to be forgiven.
+
+    Locks still running are kept; a lock run out is cleared (and logged)
+    when the next attempt finds it, or here once forgiven. The audit log
+    keeps its entries whatever this drops.
+    """
+    now = timezone.now()
+    StaffSession.objects.stale(now).delete()
+    forgiven = Q(last_failure_at__lt=now - lock_duration()) | Q(last_failure_at__isnull=True)
+    SignInThrottle.objects.filter(forgiven).exclude(locked_until__gt=now).delete()
