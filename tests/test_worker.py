@@ -19,6 +19,7 @@ from django.utils import timezone
 from wagtail.models import Revision, Site
 
 from caspian import background
+from caspian.accounts.tasks import forget_old_sign_in_records
 from caspian.background import Scheduler, every_round, hourly, housekeep_if_due
 from caspian.cli import main
 from caspian.comments.tasks import purge_ip_addresses
@@ -90,6 +91,7 @@ def test_each_app_registers_its_own_jobs():
     assert background.hourly_tasks == {
         "caspian.newsroom.tasks.optimize_database": optimize_database,
         "caspian.comments.tasks.purge_ip_addresses": purge_ip_addresses,
+        "caspian.accounts.tasks.forget_old_sign_in_records": forget_old_sign_in_records,
     }
 
 
