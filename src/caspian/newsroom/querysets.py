@@ -39,13 +39,7 @@ class ArticlePageQuerySet(PageQuerySet):
         against a hashed list, where a correlated subquery per article made
         SQLite crawl through feeds and search over 100,000 articles.
         """
-        by_length = defaultdict(list)
-        for path in sites.restricted_paths():
-            by_length[len(path)].append(path)
-        outside = Q()
-        for length, paths in by_length.items():
-            outside &= ~Q(In(Substr("path", 1, length), paths))
-        return self.live().filter(outside)
+        return self.live().filter(outside_restrictions())
 
     def in_site(self, site):
         """Articles under ``site``'s root page (``site.root_page`` should be loaded)."""
@@ -68,6 +62,29 @@ class ArticlePageQuerySet(PageQuerySet):
     def newest_first(self):
         """Newest first; ties by id, from the page table (see :data:`PAGE_ID`)."""
         return self.order_by("-first_published_at", PAGE_ID.desc())
+
+    def older_than(self, first_published_at, page_id):
+        """The articles after (``first_published_at``, ``page_id``) in :meth:`newest_first` order (a keyset page).
+
+        No ``OFFSET``: the database walks the date index from that point, so
+        the ten-thousandth page costs what the first does.
+        """
+        return self.filter(
+            Q(first_published_at__lt=first_published_at) | Q(first_published_at=first_published_at, pk__lt=page_id)
+        )
+
+    def with_metadata(self):
+        """Everything said about each article besides its body, in a fixed number of queries.
+
+        Section and lead image joined; bylines with their authors, tags and
+        topics prefetched (one query each, however many articles).
+        """
+        return (
+            self.select_related("section", "lead_image")
+            .with_bylines()
+            .prefetch_related("tags", "topics")
+            .with_live_label()
+        )
 
     def for_listing(self):
         """What an article teaser shows: its section, lead image and "Live" label.
@@ -152,6 +169,22 @@ class CorrectionQuerySet(models.QuerySet):
     def with_articles(self):
         """Each correction with its article's headline and address in the same query (not its body)."""
         return self.select_related("article").defer("article__body")
+
+
+def outside_restrictions():
+    """A filter for pages outside every view-restricted (private) part of the tree (see ``public_articles``)."""
+    by_length = defaultdict(list)
+    for path in sites.restricted_paths():
+        by_length[len(path)].append(path)
+    outside = Q()
+    for length, paths in by_length.items():
+        outside &= ~Q(In(Substr("path", 1, length), paths))
+    return outside
+
+
+def public_pages_of(model, site):
+    """The live pages of type ``model`` under ``site``'s root page, outside restricted parts of the tree."""
+    return model.objects.live().filter(outside_restrictions(), path__startswith=site.root_page.path)
 
 
 def site_articles(request):
