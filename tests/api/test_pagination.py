@@ -1,0 +1,89 @@
+"""Cursor pagination, and lists costing the same queries for 2 items as for 20 (house rule 3)."""
+
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from caspian.newsroom.models import ArticleCorrection, ArticlePage, LiveBlogEntry
+from tests.newsroom.test_query_counts import roomy_caches
+
+from .scenario import ApiTestCase
+
+
+@override_settings(CACHES=roomy_caches())
+class PaginationTests(ApiTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.make_archive(40, start=cls.article_count)
+        articles = list(ArticlePage.objects.filter(title__startswith="Archived")[:25])
+        ArticleCorrection.objects.bulk_create(
+            ArticleCorrection(article=article, published_at=article.first_published_at, text=f"Correction {n}.")
+            for n, article in enumerate(articles)
+        )
+        LiveBlogEntry.objects.bulk_create(
+            LiveBlogEntry(live_blog=cls.live_blog, posted_at=cls.now, headline=f"Entry {n}", body="<p>More.</p>")
+            for n in range(25)
+        )
+
+    def walk(self, path):
+        """Every item of a list, following ``next``; and the number of pages."""
+        items, pages = [], 0
+        while path:
+            page = self.api(path)
+            items += page["items"]
+            pages += 1
+            path = page["next"]
+        return items, pages
+
+    def test_following_next_gives_every_article_once_newest_first(self):
+        items, pages = self.walk("articles/?limit=7")
+        expected = list(
+            ArticlePage.objects.public_articles().in_site(self.site).newest_first().values_list("pk", flat=True)
+        )
+        self.assertEqual(len(expected), 47)
+        self.assertEqual([item["id"] for item in items], expected)
+        self.assertEqual(pages, 7)
+
+    def test_next_keeps_the_filters(self):
+        first = self.api("articles/?limit=5&tag=rail")
+        self.assertIn("tag=rail", first["next"])
+        items, _ = self.walk(first["next"])
+        self.assertTrue(all(item["tags"] == [{"name": "Rail", "slug": "rail"}] for item in items))
+
+    def test_ties_in_time_are_ordered_by_id(self):
+        # Entries posted at the same moment: the cursor's id keeps pages apart.
+        items, _ = self.walk(f"live-blogs/{self.live_blog.pk}/entries/?limit=4")
+        self.assertEqual(len(items), 28)
+        self.assertEqual(len({item["id"] for item in items}), 28)
+
+    def test_every_list_pages(self):
+        for path, count in [("corrections/?limit=10", 26), ("sections/?limit=1", 2), ("authors/?limit=1", 2),
+                            ("tags/?limit=1", 2), ("topics/?limit=1", 1), ("live-blogs/?limit=1", 1)]:  # fmt: skip
+            items, _ = self.walk(path)
+            self.assertEqual(len(items), count, path)
+
+    def test_a_bad_cursor_is_a_400_saying_what_to_do(self):
+        error = self.api("articles/?cursor=made-up", status=400)["error"]
+        self.assertIn("use the `next` address", error)
+        tags_cursor = self.api("tags/?limit=1")["next"].split("cursor=")[1]
+        self.api(f"articles/?cursor={tags_cursor}", status=400)
+
+    def count_queries(self, path):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(path)
+        self.assertEqual(response.status_code, 200, path)
+        return len(queries)
+
+    def test_lists_cost_the_same_queries_for_2_items_as_for_20(self):
+        lists = ["articles/", "live-blogs/", "corrections/", "sections/", "authors/", "tags/", "topics/"]
+        lists += [f"live-blogs/{self.live_blog.pk}/entries/"]
+        for path in lists:
+            with self.subTest(path):
+                self.client.get(f"/api/v1/{path}?limit=20")  # makes the renditions, fills the site cache
+                few = self.count_queries(f"/api/v1/{path}?limit=2")
+                many = self.count_queries(f"/api/v1/{path}?limit=20")
+                self.assertEqual(few, many)
+                self.assertLessEqual(many, 8)
+        cursor = self.api("articles/?limit=20")["next"].split("?")[1]
+        self.assertEqual(self.count_queries(f"/api/v1/articles/?{cursor}"), self.count_queries("/api/v1/articles/"))
