@@ -52,7 +52,7 @@ class ApiTestCase(NewsroomTestCase):
         cls.foreign = ArticlePageFactory(section=other_section, title="Another site's story")
 
     def api(self, path, status=200, **headers):
-        """GET an API address (relative to /api/v1/, or absolute as in ``next``): its JSON, after checking the status."""
+        """GET an API address (relative to /api/v1/, or absolute as in ``next``): its JSON, status checked."""
         if path.startswith("http"):
             parts = urlsplit(path)
             path = f"{parts.path}?{parts.query}"

@@ -18,8 +18,8 @@ class CachingTests(ApiTestCase, PageCacheTestCase):
         self.reader = WsgiClient()
 
     def article_paths(self, article):
-        return [f"/api/v1/articles/{article.pk}/", "/api/v1/articles/", f"/api/v1/articles/?section={self.caucasus.slug}",
-                "/api/v1/corrections/", "/api/v1/articles/?tag=rail"]  # fmt: skip
+        lists = ["/api/v1/articles/", f"/api/v1/articles/?section={self.caucasus.slug}", "/api/v1/articles/?tag=rail"]
+        return [f"/api/v1/articles/{article.pk}/", *lists, "/api/v1/corrections/"]
 
     def test_etag_answers_304_when_nothing_changed(self):
         response = self.client.get("/api/v1/articles/")

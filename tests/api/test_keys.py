@@ -21,10 +21,8 @@ def staff(name, group):
 class AdminTests(TestCase):
     def test_an_administrator_creates_a_key_and_sees_it_once(self):
         self.client.force_login(staff("admin", "Administrator"))
-        response = self.client.post(
-            "/admin/api_keys/new/",
-            {"partner": "Mobile app", "contact_email": "apps@example.org", "requests_per_minute": "120", "active": "on"},
-        )
+        form = {"partner": "Mobile app", "contact_email": "apps@example.org", "requests_per_minute": "120"}
+        response = self.client.post("/admin/api_keys/new/", {**form, "active": "on"})
         self.assertEqual(response.status_code, 200)
         self.assertIn("no-store", response["Cache-Control"])
         raw = re.search(r'value="(csp_[^"]+)"', response.content.decode()).group(1)

@@ -27,7 +27,7 @@ class OpenApiTests(ApiTestCase):
         for path, operations in spec["paths"].items():
             self.assertEqual(set(operations), {"get"}, path)  # read-only
             resource = path.split("/")[3]
-            url = re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)][resource]), path)
+            url = re.sub(r"\{(\w+)\}", lambda m, resource=resource: str(values[m.group(1)][resource]), path)
             with self.subTest(url):
                 data = self.api(url)
                 if "{" not in path.rstrip("/").rsplit("/", 1)[-1]:  # a list
