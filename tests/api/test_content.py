@@ -121,6 +121,12 @@ class ContentTests(ApiTestCase):
         self.assertEqual(ids(page), [self.foreign.pk])
         self.api(f"articles/{self.articles[0].pk}/", status=404, HTTP_HOST="other.example")
 
+    def test_head_answers_as_get_without_a_body(self):
+        response = self.client.head("/api/v1/sections/")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content, b"")
+        self.assertEqual(response["ETag"], self.client.get("/api/v1/sections/")["ETag"])
+
     def test_errors_are_json(self):
         self.assertIn("No article", self.api("articles/999999/", status=404)["error"])
         self.assertIn("/api/v1/docs", self.api("/api/v1/nothing/here", status=404)["error"])

@@ -87,3 +87,12 @@ class PaginationTests(ApiTestCase):
                 self.assertLessEqual(many, 8)
         cursor = self.api("articles/?limit=20")["next"].split("?")[1]
         self.assertEqual(self.count_queries(f"/api/v1/articles/?{cursor}"), self.count_queries("/api/v1/articles/"))
+
+    def test_a_deep_page_is_a_keyset_query_without_offset_or_count(self):
+        cursor = self.api("articles/?limit=20")["next"].split("?")[1]
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(f"/api/v1/articles/?{cursor}")
+        sql = " ".join(query["sql"].upper() for query in queries)
+        self.assertNotIn("OFFSET", sql)
+        self.assertNotIn("COUNT(", sql)
+        self.assertIn("LIMIT 21", sql)  # one more than the page, to know whether there is a next

@@ -33,7 +33,13 @@ def finished(view, query_parameters):
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
+        method = request.method
+        if method == "HEAD":  # answered as GET; the server sends no body (as with Django's own views)
+            request.method = "GET"
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            request.method = method
         response.cache_tags = getattr(request, "api_cache_tags", set())
         response.cache_own_tag = getattr(request, "api_own_tag", None)
         # The same address answers with and without a key (counted apart).
