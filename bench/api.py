@@ -115,7 +115,7 @@ def get(base, path, headers=None, status=200):
     elapsed = (time.perf_counter() - started) * 1000
     if response.status != status:
         raise BenchError(f"{base}{path} answered {response.status}, not {status}: {body[:300]!r}")
-    return elapsed, dict(response.getheaders())
+    return elapsed, {name.lower(): value for name, value in response.getheaders()}
 
 
 def median_ms(base, path, count, headers=None, status=200):
@@ -151,7 +151,7 @@ def measure(site, found, options, progress):
         figures["one article in full"] = median_ms(
             server.base, f"/api/v1/articles/{found['article']}/", options.requests
         )
-        etag = get(server.base, "/api/v1/articles/?limit=20")[1]["ETag"]
+        etag = get(server.base, "/api/v1/articles/?limit=20")[1]["etag"]
         figures["304, uncached"] = median_ms(
             server.base, "/api/v1/articles/?limit=20", options.requests, {"If-None-Match": etag}, 304
         )
@@ -161,11 +161,11 @@ def measure(site, found, options, progress):
         path = "/api/v1/articles/?limit=20"
         get(server.base, path)
         _, headers = get(server.base, path)
-        if headers.get("X-Page-Cache") != "hit":
+        if headers.get("x-page-cache") != "hit":
             raise BenchError(f"{path} was not served from the page cache the second time.")
         figures["first page, page cache hit"] = median_ms(server.base, path, options.requests)
         figures["304, page cache hit"] = median_ms(
-            server.base, path, options.requests, {"If-None-Match": headers["ETag"]}, 304
+            server.base, path, options.requests, {"If-None-Match": headers["etag"]}, 304
         )
         progress(f"  {'first page, page cache hit':<32} {figures['first page, page cache hit']:7.1f} ms")
         _check_log(server)

@@ -34,9 +34,13 @@ class Ordering:
         return [f"{sign}{self.field}", f"{sign}pk"]
 
     def after(self, value, pk):
-        """A filter for the rows after (``value``, ``pk``) in this order."""
+        """A filter for the rows after (``value``, ``pk``) in this order.
+
+        ``value >= v AND (value > v OR pk > p)`` (descending: the other way
+        round), so the database has a range of its index to start from.
+        """
         op = "lt" if self.descending else "gt"
-        return Q(**{f"{self.field}__{op}": value}) | Q(**{self.field: value, f"pk__{op}": pk})
+        return Q(**{f"{self.field}__{op}e": value}) & (Q(**{f"{self.field}__{op}": value}) | Q(**{f"pk__{op}": pk}))
 
 
 def encode(ordering, row_value, pk):

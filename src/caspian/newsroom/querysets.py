@@ -67,10 +67,14 @@ class ArticlePageQuerySet(PageQuerySet):
         """The articles after (``first_published_at``, ``page_id``) in :meth:`newest_first` order (a keyset page).
 
         No ``OFFSET``: the database walks the date index from that point, so
-        the ten-thousandth page costs what the first does.
+        the ten-thousandth page costs what the first does. Written as
+        ``time <= t AND (time < t OR id < i)``, not ``time < t OR (time = t
+        AND id < i)``: the ``OR`` alone gives the planner no range to start
+        from, and SQLite walked the index from the newest article down to
+        the cursor (5x slower at 95 % of 20,000 articles).
         """
-        return self.filter(
-            Q(first_published_at__lt=first_published_at) | Q(first_published_at=first_published_at, pk__lt=page_id)
+        return self.filter(first_published_at__lte=first_published_at).filter(
+            Q(first_published_at__lt=first_published_at) | Q(pk__lt=page_id)
         )
 
     def with_metadata(self):
