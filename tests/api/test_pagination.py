@@ -1,5 +1,8 @@
 """Cursor pagination, and lists costing the same queries for 2 items as for 20 (house rule 3)."""
 
+import time
+from unittest import mock
+
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -62,6 +65,13 @@ class PaginationTests(ApiTestCase):
                             ("tags/?limit=1", 2), ("topics/?limit=1", 1), ("live-blogs/?limit=1", 1)]:  # fmt: skip
             items, _ = self.walk(path)
             self.assertEqual(len(items), count, path)
+
+    def test_a_page_is_the_same_bytes_a_minute_later(self):
+        # Its ETag too: a cursor holds no time (Django's signing.dumps() would put one in its signature).
+        first = self.client.get("/api/v1/articles/?limit=5")
+        with mock.patch("time.time", return_value=time.time() + 60):
+            later = self.client.get("/api/v1/articles/?limit=5", HTTP_IF_NONE_MATCH=first["ETag"])
+        self.assertEqual(later.status_code, 304)
 
     def test_a_bad_cursor_is_a_400_saying_what_to_do(self):
         error = self.api("articles/?cursor=made-up", status=400)["error"]
