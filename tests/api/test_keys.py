@@ -36,6 +36,7 @@ class AdminTests(TestCase):
         self.assertNotContains(listing, raw)
         self.assertNotContains(self.client.get(f"/admin/api_keys/edit/{key.pk}/"), raw)
         self.assertContains(self.client.get("/admin/api_usage/"), "API usage")
+        self.assertNotEqual(self.client.get("/admin/api_usage/new/").status_code, 200)  # counted, never edited
 
     def test_only_administrators_manage_keys(self):
         self.client.force_login(staff("editor", "Editor"))

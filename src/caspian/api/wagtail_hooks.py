@@ -5,6 +5,8 @@ from wagtail import hooks
 from wagtail.admin.views.generic import CreateView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from .models import ApiKey, ApiKeyUsage
 
@@ -36,6 +38,19 @@ class ApiKeyViewSet(ModelViewSet):
     search_fields = ["partner", "prefix", "contact_email"]
 
 
+class CountedNotEdited(ModelPermissionPolicy):
+    """Usage rows are written by the API's counts only: nobody adds, changes or deletes them in the admin."""
+
+    def user_has_permission(self, user, action):
+        return action not in {"add", "change", "delete"} and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(ApiKeyUsage, CountedNotEdited(ApiKeyUsage))
+
+
 class ApiUsageViewSet(ModelViewSet):
     model = ApiKeyUsage
     icon = "table"
@@ -44,7 +59,7 @@ class ApiUsageViewSet(ModelViewSet):
     list_filter = ["key", "day"]
     inspect_view_enabled = True
     copy_view_enabled = False
-    form_fields = ["requests", "refused"]  # only administrators may view; counted by the API, not edited here
+    form_fields = ["requests", "refused"]  # required of a ModelViewSet; no one may edit (CountedNotEdited)
 
 
 class PartnersGroup(ViewSetGroup):

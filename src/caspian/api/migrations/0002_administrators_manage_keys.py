@@ -1,10 +1,10 @@
-"""Administrators manage API keys and see their usage; no other role does."""
+"""Administrators manage API keys and see their usage (they hold every permission); no other role does."""
 
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-CODENAMES = ["add_apikey", "change_apikey", "delete_apikey", "view_apikey", "view_apikeyusage"]
+CODENAMES = [f"{action}_{model}" for action in ("add", "change", "delete", "view") for model in ("apikey", "apikeyusage")]
 
 
 def grant(apps, schema_editor):
