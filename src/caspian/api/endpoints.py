@@ -290,7 +290,7 @@ def tag(request, slug: str):
 @api.get(
     "/corrections/",
     response={200: schemas.CorrectionList, **ERRORS},
-    url_name="corrections",
+    url_name="correction_log",  # not "corrections": the page cache knows that name as the HTML page
     summary="The corrections log, newest first",
     description="Every published correction on the site's public articles, as /corrections/ shows them.",
 )
