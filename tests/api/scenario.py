@@ -50,6 +50,8 @@ class ApiTestCase(NewsroomTestCase):
         Site.objects.create(hostname="other.example", root_page=other_home, site_name="Other")
         other_section = SectionPageFactory(parent=other_home, title="Elsewhere")
         cls.foreign = ArticlePageFactory(section=other_section, title="Another site's story")
+        for hidden in (cls.draft, cls.private, cls.foreign):  # corrections no one may see in this site's log
+            ArticleCorrection.objects.create(article=hidden, text=f"A correction to {hidden.title}.")
 
     def api(self, path, status=200, **headers):
         """GET an API address (relative to /api/v1/, or absolute as in ``next``): its JSON, status checked."""

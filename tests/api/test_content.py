@@ -120,6 +120,9 @@ class ContentTests(ApiTestCase):
         page = self.api("articles/", HTTP_HOST="other.example")
         self.assertEqual(ids(page), [self.foreign.pk])
         self.api(f"articles/{self.articles[0].pk}/", status=404, HTTP_HOST="other.example")
+        corrections = self.api("corrections/", HTTP_HOST="other.example")["items"]
+        self.assertEqual([c["article"]["id"] for c in corrections], [self.foreign.pk])
+        self.assertEqual([t["slug"] for t in self.api("tags/", HTTP_HOST="other.example")["items"]], [])
 
     def test_head_answers_as_get_without_a_body(self):
         response = self.client.head("/api/v1/sections/")

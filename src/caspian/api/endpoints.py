@@ -12,7 +12,6 @@ Pages and tags it loads are noted by the page cache itself.
 
 from datetime import UTC, datetime
 
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from ninja import Field, Query, Schema
 from taggit.models import Tag
@@ -20,14 +19,13 @@ from taggit.models import Tag
 from ..newsroom.cache_tags import ARTICLES, AUTHORS, SITE, page_tag
 from ..newsroom.models import (
     ArticleCorrection,
-    ArticleTag,
     AuthorPage,
     LiveBlogEntry,
     LiveBlogPage,
     SectionPage,
     TopicPage,
 )
-from ..newsroom.querysets import find_site, public_articles_of, public_pages_of
+from ..newsroom.querysets import find_site, public_articles_of, public_pages_of, public_tags_of
 from . import cursors, representations, schemas
 from .api import api
 from .cursors import Ordering
@@ -262,16 +260,10 @@ def topic(request, id: int):
     return _page(request, TopicPage, id, representations.topic, "topic")
 
 
-def _public_tags(site):
-    """The tags on at least one public article of ``site``."""
-    articles = public_articles_of(site).values("pk")
-    return Tag.objects.filter(Exists(ArticleTag.objects.filter(tag=OuterRef("pk"), content_object__in=articles)))
-
-
 @api.get("/tags/", response={200: schemas.TagList, **ERRORS}, url_name="tags", summary="Tags in use, by name")
 def tags(request, paging: Query[Paging]):
     context = _context(request)
-    rows = _public_tags(context.site).order_by(*BY_NAME.order_by())
+    rows = public_tags_of(context.site).order_by(*BY_NAME.order_by())
     found, cursor = cursors.page(rows, BY_NAME, paging.cursor, paging.limit)
     _depends_on(request, ARTICLES)
     return {"items": [representations.tag(context, tag) for tag in found], "next": _next_url(request, cursor)}
@@ -280,7 +272,7 @@ def tags(request, paging: Query[Paging]):
 @api.get("/tags/{slug}/", response={200: schemas.Tag, **ERRORS}, url_name="tag", summary="One tag")
 def tag(request, slug: str):
     context = _context(request)
-    found = _public_tags(context.site).filter(slug=slug).first()
+    found = public_tags_of(context.site).filter(slug=slug).first()
     if found is None:
         raise Http404(f"No tag {slug!r} is on a published article here.")
     _depends_on(request, ARTICLES)
@@ -296,7 +288,7 @@ def tag(request, slug: str):
 )
 def corrections(request, paging: Query[Paging]):
     context = _context(request)
-    rows = ArticleCorrection.objects.on_articles(public_articles_of(context.site)).newest_first().with_articles()
+    rows = ArticleCorrection.objects.on_public_articles_of(context.site).newest_first().with_articles()
     found, cursor = cursors.page(rows, NEWEST_CORRECTIONS, paging.cursor, paging.limit)
     _depends_on(request, ARTICLES)
     return {"items": [representations.correction(context, c) for c in found], "next": _next_url(request, cursor)}
