@@ -20,6 +20,7 @@ from wagtail.models import Revision, Site
 
 from caspian import background
 from caspian.accounts.tasks import forget_old_sign_in_records
+from caspian.api.keys import fold_usage
 from caspian.background import Scheduler, every_round, hourly, housekeep_if_due
 from caspian.cli import main
 from caspian.comments.tasks import purge_ip_addresses
@@ -87,7 +88,8 @@ def test_the_scheduler_waits_the_interval_setting_between_rounds(settings):
 
 @pytest.mark.pure
 def test_each_app_registers_its_own_jobs():
-    assert background.round_jobs == {"publishing": publish_scheduled.call, "weather": refresh_stale_weather}
+    jobs = {"publishing": publish_scheduled.call, "weather": refresh_stale_weather, "api usage": fold_usage}
+    assert background.round_jobs == jobs
     assert background.hourly_tasks == {
         "caspian.newsroom.tasks.optimize_database": optimize_database,
         "caspian.comments.tasks.purge_ip_addresses": purge_ip_addresses,

@@ -105,8 +105,9 @@ sub vcl_recv {
     if (req.url ~ "^/(admin|comments|documents)(/|\?|$)" || req.url ~ "^/healthz(/|\?|$)") {
         return (pass);
     }
-    # Editors carry Django's session cookie and must see the site as it is.
-    if (req.http.Cookie ~ "(^|;\s*)sessionid=" || req.http.Authorization) {
+    # Editors carry Django's session cookie and must see the site as it is;
+    # API partners send a key, which Caspian must check, count and limit.
+    if (req.http.Cookie ~ "(^|;\s*)sessionid=" || req.http.Authorization || req.http.X-API-Key) {
         return (pass);
     }
     # Readers' cookies (caspian_commenter, analytics) are read by JavaScript

@@ -112,6 +112,9 @@ INSTALLED_APPS = [
     "caspian.masthead",
     "caspian.pagecache",
     "caspian.wordpress",
+    # --- Content API (caspian.api) and django-ninja (its docs' templates and static files).
+    "caspian.api",
+    "ninja",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -567,6 +570,16 @@ COMMENTS_NOTIFY_MODERATORS = env_bool("COMMENTS_NOTIFY_MODERATORS", True)
 COMMENTS_SPAM_BACKEND = env("COMMENTS_SPAM_BACKEND", "caspian.comments.spam.heuristic.HeuristicBackend")
 COMMENTS_AKISMET_URL = env("COMMENTS_AKISMET_URL", "https://rest.akismet.com").rstrip("/")
 COMMENTS_AKISMET_KEY = env("COMMENTS_AKISMET_KEY", "")
+
+# --- Content API (see caspian/api/ and docs/api.md) ----------------------------------
+# Browser apps on these origins may call /api/v1/ (CORS), e.g. https://app.example.org; "*" for any.
+API_CORS_ORIGINS = env_list("CASPIAN_API_CORS_ORIGINS", "")
+# Requests a minute per API key, unless the key has its own limit.
+API_RATE_LIMIT = env_int("CASPIAN_API_RATE_LIMIT", 600)
+if API_RATE_LIMIT < 1:
+    raise ImproperlyConfigured(f"CASPIAN_API_RATE_LIMIT={API_RATE_LIMIT}: use 1 or more requests a minute.")
+# Refuse requests without a key (401); by default published content is public.
+API_REQUIRE_KEY = env_bool("CASPIAN_API_REQUIRE_KEY", False)
 
 # Email: printed to the console until an SMTP server is configured.
 EMAIL_HOST = env("EMAIL_HOST")

@@ -12,6 +12,8 @@ from .search import views as search_views
 urlpatterns = [
     path(settings.ADMIN_URL_PREFIX.lstrip("/"), include(wagtailadmin_urls)),
     path("healthz", health.healthz, name="healthz"),
+    # --- Content API (caspian.api): before Wagtail's catch-all; webhooks link to /api/v1/articles/<id>/.
+    path("api/v1/", include("caspian.api.urls", namespace="api-v1")),
     path("documents/", include(wagtaildocs_urls)),
     path("tags/<str:slug>/", newsroom_views.tag_page, name="tag"),
     path("corrections/", newsroom_views.corrections_page, name="corrections"),

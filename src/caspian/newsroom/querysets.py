@@ -39,13 +39,7 @@ class ArticlePageQuerySet(PageQuerySet):
         against a hashed list, where a correlated subquery per article made
         SQLite crawl through feeds and search over 100,000 articles.
         """
-        by_length = defaultdict(list)
-        for path in sites.restricted_paths():
-            by_length[len(path)].append(path)
-        outside = Q()
-        for length, paths in by_length.items():
-            outside &= ~Q(In(Substr("path", 1, length), paths))
-        return self.live().filter(outside)
+        return self.live().filter(outside_restrictions())
 
     def in_site(self, site):
         """Articles under ``site``'s root page (``site.root_page`` should be loaded)."""
@@ -68,6 +62,33 @@ class ArticlePageQuerySet(PageQuerySet):
     def newest_first(self):
         """Newest first; ties by id, from the page table (see :data:`PAGE_ID`)."""
         return self.order_by("-first_published_at", PAGE_ID.desc())
+
+    def older_than(self, first_published_at, page_id):
+        """The articles after (``first_published_at``, ``page_id``) in :meth:`newest_first` order (a keyset page).
+
+        No ``OFFSET``: the database walks the date index from that point, so
+        the ten-thousandth page costs what the first does. Written as
+        ``time <= t AND (time < t OR id < i)``, not ``time < t OR (time = t
+        AND id < i)``: the ``OR`` alone gives the planner no range to start
+        from, and SQLite walked the index from the newest article down to
+        the cursor (5x slower at 95 % of 20,000 articles).
+        """
+        return self.filter(first_published_at__lte=first_published_at).filter(
+            Q(first_published_at__lt=first_published_at) | Q(pk__lt=page_id)
+        )
+
+    def with_metadata(self):
+        """Everything said about each article besides its body, in a fixed number of queries.
+
+        Section and lead image joined; bylines with their authors, tags and
+        topics prefetched (one query each, however many articles).
+        """
+        return (
+            self.select_related("section", "lead_image")
+            .with_bylines()
+            .prefetch_related("tags", "topics")
+            .with_live_label()
+        )
 
     def for_listing(self):
         """What an article teaser shows: its section, lead image and "Live" label.
@@ -146,12 +167,63 @@ class CorrectionQuerySet(models.QuerySet):
         """The corrections of ``articles`` (a queryset: e.g. a site's public articles), as published."""
         return self.filter(article__in=articles.values("pk"))
 
+    def on_public_articles_of(self, site):
+        """The corrections of ``site``'s public articles: what :meth:`on_articles` gives for them, faster.
+
+        Filtered on the articles' page rows through a join, not ``IN`` the
+        site's public articles, which the database listed in full first
+        (87 ms at 100,000 articles).
+        """
+        return self.filter(
+            outside_restrictions("article__path"), article__live=True, article__path__startswith=site.root_page.path
+        )
+
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
 
     def with_articles(self):
         """Each correction with its article's headline and address in the same query (not its body)."""
         return self.select_related("article").defer("article__body")
+
+
+def outside_restrictions(path="path"):
+    """A filter for pages outside every view-restricted (private) part of the tree (see ``public_articles``).
+
+    ``path`` names the page's path field, through a relation if need be (``content_object__path``).
+    """
+    by_length = defaultdict(list)
+    for restricted in sites.restricted_paths():
+        by_length[len(restricted)].append(restricted)
+    outside = Q()
+    for length, paths in by_length.items():
+        outside &= ~Q(In(Substr(path, 1, length), paths))
+    return outside
+
+
+def public_tags_of(site):
+    """The taggit tags on at least one public article of ``site``.
+
+    A correlated ``EXISTS`` over each tag's articles, filtered on their page
+    rows: with ``IN`` (the site's public articles) the database built the
+    list of 100,000 articles first (85 ms for the tags of the demo grown to
+    100,000 articles).
+    """
+    from taggit.models import Tag
+
+    from .models import ArticleTag  # the models import this module
+
+    on_public_articles = ArticleTag.objects.filter(
+        outside_restrictions("content_object__path"),
+        tag=OuterRef("pk"),
+        content_object__live=True,
+        content_object__path__startswith=site.root_page.path,
+    )
+    return Tag.objects.filter(Exists(on_public_articles))
+
+
+def public_pages_of(model, site):
+    """The live pages of type ``model`` under ``site``'s root page, outside restricted parts of the tree."""
+    return model.objects.live().filter(outside_restrictions(), path__startswith=site.root_page.path)
 
 
 def site_articles(request):

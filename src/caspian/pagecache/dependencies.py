@@ -10,6 +10,12 @@ Pages over the whole archive (feeds, sitemaps) depend on ``articles``
 instead of on each article they list: a page type whose pages such views
 stand for by one tag names it in ``cache_archive_tag``.
 
+A view outside the page tree that is no page of its own kind (the content
+API) says what it shows on its response: ``response.cache_tags``, the lists
+it shows that something new could join, and ``response.cache_own_tag``,
+the tag of the one page it is (whose change it must never outlive, as a
+page's own copy).
+
 The same names go out in ``Surrogate-Key`` and ``Cache-Tag`` headers, so
 a CDN or proxy can purge by tag too.
 """
@@ -88,12 +94,14 @@ def _page_of(response):
 def own_tag(response):
     """The tag of the page ``response`` shows (``None`` for views that are not a page: feeds, search)."""
     page = _page_of(response)
-    return page_tag(page.pk) if isinstance(page, Page) and page.pk is not None else None
+    if isinstance(page, Page) and page.pk is not None:
+        return page_tag(page.pk)
+    return getattr(response, "cache_own_tag", None)
 
 
 def for_response(request, response, collected):
     """Every tag of the page in ``response``: what it showed (``collected``) and what could newly appear on it."""
-    tags = {SITE, *collected}
+    tags = {SITE, *collected, *getattr(response, "cache_tags", ())}
     page = _page_of(response)
     if isinstance(page, Page) and hasattr(page, "cache_tags"):
         tags |= page.cache_tags()

@@ -24,12 +24,16 @@ def cacheable_request(meta):
 
     Anonymous GET and HEAD requests for reader pages only: a session
     cookie (an editor) bypasses the cache, as does everything under the
-    admin, comment actions, uploaded files and the health check.
+    admin, comment actions, uploaded files and the health check. So does a
+    request with credentials (``Authorization``, ``X-API-Key``: an API
+    partner's key), which must reach the view to be checked and counted.
     """
     config = hit_settings()
     if not config.enabled or meta.get("REQUEST_METHOD") not in ("GET", "HEAD"):
         return False
     if config.session_cookie in meta.get("HTTP_COOKIE", ""):
+        return False
+    if "HTTP_AUTHORIZATION" in meta or "HTTP_X_API_KEY" in meta:
         return False
     return not meta.get("PATH_INFO", "/").startswith(config.skipped_prefixes)
 
