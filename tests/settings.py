@@ -34,3 +34,6 @@ else:
     CACHES["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "caspian.search.backends"}}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# Webhooks: the tests' receiver listens on 127.0.0.1.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "caspian.masthead",
     "caspian.pagecache",
     "caspian.wordpress",
+    "caspian.webhooks",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -512,6 +513,27 @@ COMMENTS_NOTIFY_MODERATORS = env_bool("COMMENTS_NOTIFY_MODERATORS", True)
 COMMENTS_SPAM_BACKEND = env("COMMENTS_SPAM_BACKEND", "caspian.comments.spam.heuristic.HeuristicBackend")
 COMMENTS_AKISMET_URL = env("COMMENTS_AKISMET_URL", "https://rest.akismet.com").rstrip("/")
 COMMENTS_AKISMET_KEY = env("COMMENTS_AKISMET_KEY", "")
+
+# --- Webhooks (see caspian/webhooks/ and docs/webhooks.md) ----------------------
+# Partners' endpoints are told of published, updated, corrected, unpublished
+# and deleted articles by `caspian worker` (or a thread of `caspian serve`).
+WEBHOOKS_CONNECT_TIMEOUT = env_float("CASPIAN_WEBHOOKS_CONNECT_TIMEOUT", 3)
+WEBHOOKS_READ_TIMEOUT = env_float("CASPIAN_WEBHOOKS_READ_TIMEOUT", 10)
+WEBHOOKS_MAX_RESPONSE_BYTES = env_int("CASPIAN_WEBHOOKS_MAX_RESPONSE_BYTES", 64 * 1024)
+WEBHOOKS_RETRY_HOURS = env_float("CASPIAN_WEBHOOKS_RETRY_HOURS", 24)
+WEBHOOKS_PAUSE_AFTER_FAILURES = env_int("CASPIAN_WEBHOOKS_PAUSE_AFTER_FAILURES", 5)
+WEBHOOKS_PAUSE_AFTER_HOURS = env_float("CASPIAN_WEBHOOKS_PAUSE_AFTER_HOURS", 24)
+WEBHOOKS_KEEP_DAYS = env_int("CASPIAN_WEBHOOKS_KEEP_DAYS", 30)
+# Off: an endpoint on a private, loopback or link-local address could reach inside the network.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("CASPIAN_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
+for _name, _value in [
+    ("CASPIAN_WEBHOOKS_CONNECT_TIMEOUT", WEBHOOKS_CONNECT_TIMEOUT),
+    ("CASPIAN_WEBHOOKS_READ_TIMEOUT", WEBHOOKS_READ_TIMEOUT),
+    ("CASPIAN_WEBHOOKS_RETRY_HOURS", WEBHOOKS_RETRY_HOURS),
+]:
+    if not _value > 0:
+        raise ImproperlyConfigured(f"{_name}={_value:g}: use a number above 0.")
+# --- end of webhooks ------------------------------------------------------------
 
 # Email: printed to the console until an SMTP server is configured.
 EMAIL_HOST = env("EMAIL_HOST")
