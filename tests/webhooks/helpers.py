@@ -10,7 +10,7 @@ from caspian.newsroom.factories import (
     LiveBlogPageFactory,
     SectionPageFactory,
 )
-from caspian.newsroom.models import ArticlePage, HomePage
+from caspian.newsroom.models import HomePage
 from caspian.webhooks.models import EVENT_TYPES, Endpoint, Event
 
 ALL_EVENTS = [event for event, _ in EVENT_TYPES]

@@ -202,4 +202,7 @@ class WebhooksViewSetGroup(ViewSetGroup):
     menu_label = "Webhooks"
     menu_icon = "link-external"
     menu_order = 850
-    items = (EndpointViewSet("webhook_endpoints"), DeliveryViewSet("webhook_deliveries"))
+    items = (
+        EndpointViewSet("webhook_endpoints", url_prefix="webhooks/endpoints"),
+        DeliveryViewSet("webhook_deliveries", url_prefix="webhooks/deliveries"),
+    )
