@@ -84,6 +84,18 @@ class DeliveryTests(SendingTestCase):
         self.receiver.fail_first = 2
         delivery = self.event()
         started = self.now
+        with self.assertLogs("caspian.webhooks.sending", "INFO") as logs:
+            self.run_retries(delivery, started)
+        # Once when it starts failing, once when it answers: not at every retry.
+        self.assertEqual(
+            [line.split(" (")[0].split(", after")[0] for line in logs.output],
+            [
+                f"WARNING:caspian.webhooks.sending:Webhook endpoint {self.endpoint.url} is failing",
+                f"INFO:caspian.webhooks.sending:Webhook endpoint {self.endpoint.url} answers again",
+            ],
+        )
+
+    def run_retries(self, delivery, started):
         self.at()
         delivery.refresh_from_db()
         self.assertEqual(

@@ -112,11 +112,19 @@ def attempt(delivery, now=None):
             Endpoint.objects.filter(pk=endpoint.pk).update(
                 consecutive_failures=F("consecutive_failures") + 1, failing_since=Coalesce("failing_since", now)
             )
-    if not succeeded:
-        logger.info("Webhook %s to %s failed: %s", event.type, endpoint.url, record.outcome)
-        endpoint.refresh_from_db()
-        if keeps_failing(endpoint, now):
-            pause(endpoint, record.outcome, now)
+    failures_before = endpoint.consecutive_failures
+    endpoint.refresh_from_db()
+    # Logged once when an endpoint starts failing and once when it answers again, not at every retry.
+    if succeeded and failures_before:
+        logger.info("Webhook endpoint %s answers again, after %d failed attempts", endpoint.url, failures_before)
+    elif not succeeded and endpoint.consecutive_failures == 1:
+        logger.warning(
+            "Webhook endpoint %s is failing (%s); retrying with backoff, logged again when it answers or is paused",
+            endpoint.url,
+            record.outcome,
+        )
+    if not succeeded and keeps_failing(endpoint, now):
+        pause(endpoint, record.outcome, now)
     return record
 
 

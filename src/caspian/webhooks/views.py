@@ -71,6 +71,7 @@ class EndpointViewSet(ModelViewSet):
     menu_label = "Endpoints"
     menu_order = 100
     add_view_class = EndpointCreateView
+    add_to_reference_index = False  # nothing refers to an endpoint but its deliveries
     inspect_view_enabled = True
     inspect_view_class = EndpointInspectView
     inspect_view_fields = ["url", "description", "owner_email", "events", "status", "paused_at", "paused_reason"]
@@ -176,6 +177,7 @@ class DeliveryViewSet(ModelViewSet):
     menu_label = "Delivery log"
     menu_order = 200
     index_view_class = DeliveryIndexView
+    add_to_reference_index = False  # saved at every attempt: no index work for it
     inspect_view_enabled = True
     inspect_view_class = DeliveryInspectView
     copy_view_enabled = False
