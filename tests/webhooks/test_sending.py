@@ -5,8 +5,10 @@ Retries are driven by passing ``now`` forward, never by waiting.
 
 from datetime import timedelta
 
+from django.contrib.auth.models import User
 from django.core import mail
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from standardwebhooks import Webhook
 from wagtail.models import ModelLogEntry
@@ -14,6 +16,7 @@ from wagtail.models import ModelLogEntry
 from caspian.webhooks import events, sending
 from caspian.webhooks.models import Attempt, Delivery, Endpoint
 
+from ..fake_services import free_port
 from .helpers import WebhooksTestCase
 from .receiver import WebhookReceiver
 
@@ -186,6 +189,16 @@ class DeliveryTests(SendingTestCase):
         self.assertIn("resolves to a private or local address (127.0.0.1)", attempt.error)
         self.assertEqual(self.receiver.received, [])
 
+    def test_nothing_listening_is_a_failed_attempt_in_plain_words(self):
+        Endpoint.objects.filter(pk=self.endpoint.pk).update(url=f"http://127.0.0.1:{free_port()}/hooks")
+        self.event()
+        self.at()
+        [attempt] = Attempt.objects.all()
+        self.assertEqual(
+            attempt.error, "The endpoint refused the connection (nothing listens at that address and port)."
+        )
+        self.assertEqual(Delivery.objects.get().status, Delivery.PENDING)
+
     def test_a_rotated_secret_signs_beside_the_old_one_for_a_day(self):
         old = self.endpoint.secret
         new = self.endpoint.rotate_secret(now=self.now)
@@ -232,6 +245,9 @@ class PausingTests(SendingTestCase):
         self.assertEqual(message.subject, "Webhooks paused: Partner app")
         self.assertIn(self.receiver.url, message.body)
         self.assertIn(f"/admin/webhooks/endpoints/edit/{endpoint.pk}/", message.body)
+        self.client.force_login(User.objects.create_superuser("root", "root@caspian.example", "pass phrase"))
+        inspect = self.client.get(reverse("webhook_endpoints:inspect", args=[endpoint.pk]))
+        self.assertContains(inspect, "Paused (kept failing) since")
         entry = ModelLogEntry.objects.get(action="caspian.webhooks.paused")
         self.assertEqual(entry.object_id, str(endpoint.pk))
         self.assertIn("Paused, as it kept failing", entry.message)

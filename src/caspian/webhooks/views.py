@@ -8,6 +8,8 @@ import django_filters
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.views import View
 from wagtail.admin.filters import WagtailFilterSet
@@ -32,6 +34,16 @@ class EndpointCreateView(generic.CreateView):
 
 class EndpointInspectView(generic.InspectView):
     template_name = "webhooks/admin/endpoint_inspect.html"
+
+    def get_events_display_value(self):
+        return self.object.event_labels()
+
+    def get_status_display_value(self):
+        endpoint = self.object
+        if endpoint.paused_at and not endpoint.is_active:
+            when = date_format(timezone.localtime(endpoint.paused_at), "j M Y, H:i")
+            return f"{endpoint.status} since {when}: {endpoint.paused_reason}"
+        return endpoint.status
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -74,7 +86,7 @@ class EndpointViewSet(ModelViewSet):
     add_to_reference_index = False  # nothing refers to an endpoint but its deliveries
     inspect_view_enabled = True
     inspect_view_class = EndpointInspectView
-    inspect_view_fields = ["url", "description", "owner_email", "events", "status", "paused_at", "paused_reason"]
+    inspect_view_fields = ["url", "description", "owner_email", "events", "status"]
     copy_view_enabled = False
     edit_handler = ObjectList(
         [
