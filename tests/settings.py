@@ -40,3 +40,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # no role requires a second factor here. tests/accounts turns it on with
 # override_settings, as production has it by default.
 TWO_FACTOR_ROLES = []
+
+# Webhooks: the tests' receiver listens on 127.0.0.1.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True

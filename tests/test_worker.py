@@ -30,6 +30,8 @@ from caspian.masthead.models import MastheadSettings
 from caspian.newsroom.factories import ArticlePageFactory, SectionPageFactory
 from caspian.newsroom.models import ArticlePage, HomePage
 from caspian.newsroom.tasks import optimize_database, publish_scheduled
+from caspian.webhooks.jobs import queue_due_deliveries
+from caspian.webhooks.tasks import forget_old_webhook_deliveries
 
 from .conftest import clear_cache
 from .masthead.test_weather import MUNICH, refresh_thread_running, wait_for
@@ -88,12 +90,17 @@ def test_the_scheduler_waits_the_interval_setting_between_rounds(settings):
 
 @pytest.mark.pure
 def test_each_app_registers_its_own_jobs():
-    jobs = {"publishing": publish_scheduled.call, "weather": refresh_stale_weather, "api usage": fold_usage}
-    assert background.round_jobs == jobs
+    assert background.round_jobs == {
+        "publishing": publish_scheduled.call,
+        "weather": refresh_stale_weather,
+        "api usage": fold_usage,
+        "webhooks": queue_due_deliveries,
+    }
     assert background.hourly_tasks == {
         "caspian.newsroom.tasks.optimize_database": optimize_database,
         "caspian.comments.tasks.purge_ip_addresses": purge_ip_addresses,
         "caspian.accounts.tasks.forget_old_sign_in_records": forget_old_sign_in_records,
+        "caspian.webhooks.tasks.forget_old_webhook_deliveries": forget_old_webhook_deliveries,
     }
 
 

@@ -164,7 +164,8 @@ def createadmin(username, email, password):
 )
 def worker(queue_name, batch):
     """Run the background work for production: scheduled publishing,
-    search indexing, image sizes, weather, spam checks, emails, and hourly
+    search indexing, image sizes, weather, spam checks, emails, webhook
+    deliveries to partners (retried until they succeed), and hourly
     housekeeping (forgetting old commenters' IP addresses).
 
     Every 30 s (CASPIAN_SCHEDULER_SECONDS) it publishes and unpublishes

@@ -112,9 +112,16 @@ INSTALLED_APPS = [
     "caspian.masthead",
     "caspian.pagecache",
     "caspian.wordpress",
-    # --- Content API (caspian.api) and django-ninja (its docs' templates and static files).
+    # Before Wagtail's apps, so that its sign-in page is extended by ours.
+    "caspian.accounts",
     "caspian.api",
+    "caspian.webhooks",
+    # The content API's docs (templates and static files) and the second factors.
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -143,6 +150,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Security headers on every admin response (sign-in included), outermost
+    # but one so that redirects and refusals made by other middleware get them too.
+    "caspian.accounts.middleware.AdminSecurityHeadersMiddleware",
     "caspian.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -151,6 +161,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Staff sessions: idle expiry, the sessions list, then the second factor (order matters).
+    "caspian.accounts.middleware.StaffSessionMiddleware",
+    "caspian.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "caspian.newsroom.middleware.PublicationLocaleMiddleware",
     # Below the publication's locale (entries expire at the publication's midnight).
@@ -404,18 +418,6 @@ CASPIAN_CSP = (
 
 # --- Staff accounts (see caspian/accounts/) ------------------------------------
 # Two factors, sign-in throttling, staff sessions, the audit log, password rules.
-# Before Wagtail's apps, so that its sign-in page is extended by ours.
-INSTALLED_APPS.insert(INSTALLED_APPS.index("wagtail.contrib.settings"), "caspian.accounts")
-INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static", "django_otp_webauthn"]
-# Security headers on every admin response (sign-in included), outermost so
-# that redirects and refusals made by other middleware get them too.
-MIDDLEWARE.insert(1, "caspian.accounts.middleware.AdminSecurityHeadersMiddleware")
-MIDDLEWARE[MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1 : 0] = [
-    "django_otp.middleware.OTPMiddleware",
-    # Staff sessions: idle expiry, the sessions list, then the second factor (order matters).
-    "caspian.accounts.middleware.StaffSessionMiddleware",
-    "caspian.accounts.middleware.TwoFactorMiddleware",
-]
 WAGTAILADMIN_USER_LOGIN_FORM = "caspian.accounts.forms.ThrottledLoginForm"
 AUTH_PASSWORD_VALIDATORS.append({"NAME": "caspian.accounts.passwords.NewsroomPasswordValidator"})
 # Roles (newsroom groups) that must sign in with a second factor; superusers
@@ -580,6 +582,26 @@ if API_RATE_LIMIT < 1:
     raise ImproperlyConfigured(f"CASPIAN_API_RATE_LIMIT={API_RATE_LIMIT}: use 1 or more requests a minute.")
 # Refuse requests without a key (401); by default published content is public.
 API_REQUIRE_KEY = env_bool("CASPIAN_API_REQUIRE_KEY", False)
+# --- Webhooks (see caspian/webhooks/ and docs/webhooks.md) ----------------------
+# Partners' endpoints are told of published, updated, corrected, unpublished
+# and deleted articles by `caspian worker` (or a thread of `caspian serve`).
+WEBHOOKS_CONNECT_TIMEOUT = env_float("CASPIAN_WEBHOOKS_CONNECT_TIMEOUT", 3)
+WEBHOOKS_READ_TIMEOUT = env_float("CASPIAN_WEBHOOKS_READ_TIMEOUT", 10)
+WEBHOOKS_MAX_RESPONSE_BYTES = env_int("CASPIAN_WEBHOOKS_MAX_RESPONSE_BYTES", 64 * 1024)
+WEBHOOKS_RETRY_HOURS = env_float("CASPIAN_WEBHOOKS_RETRY_HOURS", 24)
+WEBHOOKS_PAUSE_AFTER_FAILURES = env_int("CASPIAN_WEBHOOKS_PAUSE_AFTER_FAILURES", 5)
+WEBHOOKS_PAUSE_AFTER_HOURS = env_float("CASPIAN_WEBHOOKS_PAUSE_AFTER_HOURS", 24)
+WEBHOOKS_KEEP_DAYS = env_int("CASPIAN_WEBHOOKS_KEEP_DAYS", 30)
+# Off: an endpoint on a private, loopback or link-local address could reach inside the network.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("CASPIAN_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
+for _name, _value in [
+    ("CASPIAN_WEBHOOKS_CONNECT_TIMEOUT", WEBHOOKS_CONNECT_TIMEOUT),
+    ("CASPIAN_WEBHOOKS_READ_TIMEOUT", WEBHOOKS_READ_TIMEOUT),
+    ("CASPIAN_WEBHOOKS_RETRY_HOURS", WEBHOOKS_RETRY_HOURS),
+]:
+    if not _value > 0:
+        raise ImproperlyConfigured(f"{_name}={_value:g}: use a number above 0.")
+# --- end of webhooks ------------------------------------------------------------
 
 # Email: printed to the console until an SMTP server is configured.
 EMAIL_HOST = env("EMAIL_HOST")

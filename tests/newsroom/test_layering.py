@@ -21,7 +21,15 @@ pytestmark = pytest.mark.pure
 
 NEWSROOM = Path(caspian.newsroom.__file__).parent
 SRC = NEWSROOM.parent.parent
-ABOVE = ("caspian.comments", "caspian.distribution", "caspian.search", "caspian.pagecache")
+ABOVE = (
+    "caspian.comments",
+    "caspian.distribution",
+    "caspian.search",
+    "caspian.pagecache",
+    "caspian.accounts",
+    "caspian.api",
+    "caspian.webhooks",
+)
 
 
 def module_name(path):
