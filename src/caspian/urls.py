@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -27,6 +28,11 @@ if settings.SERVE_MEDIA:
     # MEDIA_URL at its media store or CDN and turns this off.
     urlpatterns.append(re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
 
-urlpatterns.append(path("", include(wagtail_urls)))
+urlpatterns += [
+    # Wagtail's own sign-in page for private pages would be a second way in that skips the
+    # admin's throttling and locks (caspian/accounts/): there is one sign-in page, the admin's.
+    path("_util/login/", RedirectView.as_view(pattern_name="wagtailadmin_login", query_string=True)),
+    path("", include(wagtail_urls)),
+]
 
 handler500 = errors.server_error

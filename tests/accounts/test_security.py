@@ -6,7 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import SimpleTestCase, TestCase, override_settings
 from django.urls import reverse
-from wagtail.models import ModelLogEntry
+from wagtail.models import GroupPagePermission, ModelLogEntry, Page
 
 from caspian.accounts import audit
 from caspian.pagecache.middleware import PENDING
@@ -75,6 +75,20 @@ class AuditReportTests(TestCase):
         self.assertEqual(body.count("Sign-in failed"), 2)
         self.assertNotIn("Signed in", body)
         self.assertEqual(ModelLogEntry.objects.filter(action=audit.PERMISSIONS_CHANGED).get().label, "Reporter")
+
+    def test_publishing_rights_and_a_users_own_permissions_are_logged_too(self):
+        reporters = Group.objects.get(name="Reporter")
+        root = Page.objects.get(depth=1)
+        publish = Permission.objects.get(codename="publish_page")
+        grant = GroupPagePermission.objects.create(group=reporters, page=root, permission=publish)
+        grant.delete()
+        self.editor.user_permissions.add(Permission.objects.get(codename="view_signinthrottle"))
+        logged = ModelLogEntry.objects.for_instance
+        on_role = [e.data for e in logged(reporters).filter(action=audit.PERMISSIONS_CHANGED).order_by("pk")]
+        self.assertEqual(on_role[0]["added"], [f"wagtailcore.publish_page on {root}"])
+        self.assertEqual(on_role[1]["removed"], [f"wagtailcore.publish_page on {root}"])
+        on_user = logged(self.editor).get(action=audit.PERMISSIONS_CHANGED)
+        self.assertEqual(on_user.data["added"], ["accounts.view_signinthrottle"])
 
 
 class PasswordTests(SimpleTestCase):

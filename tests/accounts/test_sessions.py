@@ -142,3 +142,42 @@ class HousekeepingTests(TestCase):
         forget_old_sign_in_records.call()
         self.assertEqual(list(StaffSession.objects.values_list("session_key", flat=True)), ["new"])
         self.assertEqual(sorted(SignInThrottle.objects.values_list("key", flat=True)), ["192.0.2.5", "recent"])
+
+
+@override_settings(TWO_FACTOR_ROLES=[])
+class SessionKeyTests(TestCase):
+    def test_after_a_password_change_the_list_knows_the_session_by_its_new_key(self):
+        editor = staff("keyed", "Editor")
+        laptop = browser()
+        sign_in(laptop, "keyed")
+        laptop.get("/admin/")
+        new = "another-quiet-lantern-92"
+        data = filled_form(laptop.get(reverse("wagtailadmin_account")))
+        data.update({"password-old_password": PASSWORD, "password-new_password1": new, "password-new_password2": new})
+        laptop.post(reverse("wagtailadmin_account"), data)
+        self.assertEqual(laptop.get("/admin/").status_code, 200)
+        self.assertEqual(
+            list(StaffSession.objects.filter(user=editor).values_list("session_key", flat=True)),
+            [laptop.session.session_key],
+        )
+        # So losing a role really ends it.
+        editor.groups.clear()
+        self.assertTrue(signed_out(laptop))
+
+    def test_taking_superuser_status_away_ends_the_sessions_and_is_logged_as_a_role_change(self):
+        chief = staff("formerchief", superuser=True)
+        client = browser()
+        sign_in(client, "formerchief")
+        self.assertEqual(client.get("/admin/").status_code, 200)
+        chief.is_superuser = False
+        chief.save()
+        self.assertTrue(signed_out(client))
+        entry = ModelLogEntry.objects.get(action=audit.ROLES_CHANGED, object_id=str(chief.pk))
+        self.assertEqual(entry.data["removed"], ["Administrator (superuser)"])
+
+    def test_odd_session_numbers_are_ignored(self):
+        staff("odd", "Editor")
+        client = browser()
+        sign_in(client, "odd")
+        response = post_form(client, reverse("accounts_sessions"), {"end": "²"})
+        self.assertRedirects(response, reverse("accounts_sessions"))

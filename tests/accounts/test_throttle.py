@@ -110,3 +110,31 @@ class ThrottleTests(TestCase):
         self.assertEqual(sign_in(client, "editor", PASSWORD).status_code, 302)
         self.assertFalse(SignInThrottle.objects.filter(kind="account").exists())
         self.assertTrue(ModelLogEntry.objects.filter(action=audit.SIGNED_IN, object_id=str(self.editor.pk)).exists())
+
+    def test_there_is_one_sign_in_page_wagtails_reader_sign_in_leads_to_it(self):
+        # Wagtail's own sign-in page (for private pages) would be a way round the throttle and the locks.
+        client = browser()
+        response = client.get("/_util/login/?next=/private/")
+        self.assertRedirects(response, reverse("wagtailadmin_login") + "?next=/private/", fetch_redirect_response=False)
+        response = client.post("/_util/login/", {"username": "editor", "password": PASSWORD})
+        self.assertNotEqual(response.status_code, 200)
+        self.assertNotIn("_auth_user_id", client.session)
+
+    def test_an_ipv6_client_is_one_address_across_its_64(self):
+        client = browser("2001:db8:1:2::1")
+        for attempt in range(3):
+            client.defaults["REMOTE_ADDR"] = f"2001:db8:1:2::{attempt + 1:x}"
+            sign_in(client, f"name-{attempt}", "wrong")
+        throttle = SignInThrottle.objects.get(kind="address")
+        self.assertEqual((throttle.key, throttle.failures), ("2001:db8:1:2::/64", 3))
+
+    def test_the_hourly_clean_up_logs_the_end_of_the_locks_it_drops(self):
+        from caspian.accounts.tasks import forget_old_sign_in_records
+
+        self.thirty_wrong_passwords("editor", "198.51.100.7")
+        SignInThrottle.objects.filter(kind="account").update(
+            locked_until=timezone.now() - timedelta(minutes=1), last_failure_at=timezone.now() - timedelta(hours=1)
+        )
+        forget_old_sign_in_records.call()
+        self.assertFalse(SignInThrottle.objects.filter(kind="account").exists())
+        self.assertEqual(ModelLogEntry.objects.filter(action=audit.UNLOCKED).count(), 1)

@@ -58,7 +58,7 @@ class RequiredTwoFactorTests(TestCase):
                 .values_list("action", flat=True)
                 .order_by("pk")
             ),
-            [audit.ROLES_CHANGED, audit.SIGNED_IN, audit.TWO_FACTOR_ENROLLED, audit.RECOVERY_CODES],
+            [audit.ROLES_CHANGED, audit.PASSWORD_ACCEPTED, audit.TWO_FACTOR_ENROLLED, audit.RECOVERY_CODES],
         )
 
         # Next time: the password, then a code.
@@ -170,3 +170,49 @@ class VoluntaryTwoFactorTests(TestCase):
         codes = set(re.findall(r"<li><code>([a-z0-9]+)</code></li>", shown.content.decode()))
         self.assertEqual(codes, set(StaticToken.objects.values_list("token", flat=True)))
         self.assertFalse(codes & first)
+
+
+@override_settings(TWO_FACTOR_ROLES=[])
+class FactorChangeTests(TestCase):
+    def test_removing_the_last_authenticator_takes_the_recovery_codes_with_it(self):
+        moderator = staff("mod", "Moderator")
+        client = browser()
+        sign_in(client, "mod")
+        enrol(self, client)
+        self.assertTrue(two_factor.has_second_factor(moderator))
+        device = TOTPDevice.objects.get(user=moderator)
+        response = post_form(client, reverse("accounts_remove_device", args=["authenticator", device.pk]), {})
+        self.assertRedirects(response, reverse("accounts_two_factor"))
+        self.assertFalse(two_factor.has_second_factor(moderator))
+        self.assertFalse(StaticToken.objects.filter(device__user=moderator).exists())
+
+    def test_new_recovery_codes_keep_a_session_verified_by_a_recovery_code(self):
+        moderator = staff("mod2", "Moderator")
+        client = browser()
+        sign_in(client, "mod2")
+        codes = enrol(self, client)
+        client.post(reverse("wagtailadmin_logout"))
+        sign_in(client, "mod2")
+        response = post_form(client, reverse("accounts_verify"), {"code": codes[0], "next": "/admin/"})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(client.get("/admin/").status_code, 200)
+        post_form(client, reverse("accounts_recovery_codes"), {})
+        self.assertEqual(StaticToken.objects.filter(device__user=moderator).count(), 10)
+        self.assertEqual(client.get("/admin/").status_code, 200)
+
+    def test_the_password_step_alone_is_not_logged_as_a_sign_in(self):
+        moderator = staff("mod3", "Moderator")
+        client = browser()
+        sign_in(client, "mod3")
+        enrol(self, client)
+        client.post(reverse("wagtailadmin_logout"))
+        ModelLogEntry.objects.all().delete()
+        sign_in(client, "mod3")
+        actions = list(ModelLogEntry.objects.filter(object_id=str(moderator.pk)).values_list("action", flat=True))
+        self.assertEqual(actions, [audit.PASSWORD_ACCEPTED])
+
+    def test_a_reset_address_that_is_not_a_number_is_not_found(self):
+        staff("boss", superuser=True)
+        client = browser()
+        sign_in(client, "boss")
+        self.assertEqual(client.get("/admin/users/abc/reset-two-factor/").status_code, 404)

@@ -14,6 +14,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.log_actions import log as wagtail_log
 
 SIGNED_IN = "caspian.accounts.sign_in"
+PASSWORD_ACCEPTED = "caspian.accounts.password_accepted"
 SIGNED_OUT = "caspian.accounts.sign_out"
 SIGN_IN_FAILED = "caspian.accounts.sign_in_failed"
 SIGN_IN_REFUSED = "caspian.accounts.sign_in_refused"
@@ -48,6 +49,7 @@ def _names(data, key):
 
 ACTIONS = {
     SIGNED_IN: ("Sign-in", lambda d: f"Signed in{_where(d)}" + (" with a second factor" if d.get("device") else "")),
+    PASSWORD_ACCEPTED: ("Password accepted", lambda d: f"Password accepted{_where(d)}; second factor still to give"),
     SIGNED_OUT: ("Sign-out", lambda d: f"Signed out{_where(d)}"),
     SIGN_IN_FAILED: ("Sign-in failed", lambda d: f"Wrong password for '{d.get('username', '')}'{_where(d)}"),
     SIGN_IN_REFUSED: (

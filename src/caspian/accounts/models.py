@@ -1,6 +1,7 @@
 """What the accounts app stores: sign-in throttles (failures and locks) and staff sessions."""
 
 import datetime
+import ipaddress
 
 from django.conf import settings
 from django.db import models
@@ -14,10 +15,20 @@ class SignInThrottleQuerySet(models.QuerySet):
 
     def for_attempt(self, username, ip):
         """The account's and the address's throttles (those that exist) for a sign-in attempt."""
-        keys = models.Q(kind=SignInThrottle.ACCOUNT, key=account_key(username))
-        if ip:
-            keys |= models.Q(kind=SignInThrottle.ADDRESS, key=ip)
+        keys = models.Q()
+        for kind, key, _lock_after in SignInThrottle.keys_for(username, ip):
+            keys |= models.Q(kind=kind, key=key)
         return self.filter(keys)
+
+
+def address_key(ip):
+    """The throttle key of an address: the address itself, or for IPv6 its /64 (one client holds all of one)."""
+    if not ip:
+        return None
+    address = ipaddress.ip_address(ip)
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def account_key(username):
@@ -54,6 +65,14 @@ class SignInThrottle(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.key}"
+
+    @classmethod
+    def keys_for(cls, username, ip):
+        """``[(kind, key, lock threshold)]`` a sign-in attempt for ``username`` from ``ip`` counts against."""
+        pairs = [(cls.ACCOUNT, account_key(username), settings.SIGNIN_LOCK_AFTER)]
+        if ip:
+            pairs.append((cls.ADDRESS, address_key(ip), settings.SIGNIN_IP_LOCK_AFTER))
+        return pairs
 
     def is_locked(self, now=None):
         return self.locked_until is not None and self.locked_until > (now or timezone.now())

@@ -21,6 +21,9 @@ from .models import StaffSession
 # How often an admin request updates "last seen" (a write per request would be wasteful).
 TOUCH_EVERY = datetime.timedelta(minutes=1)
 LAST_SEEN_KEY = "caspian_last_seen"
+# The session key the list knows this session by: Django gives a session a new
+# key on a password change (update_session_auth_hash) and the data moves with it.
+LISTED_AS_KEY = "caspian_listed_as"
 
 # The session key of the admin request being served, so that ending "other" sessions spares it.
 current_session_key = contextvars.ContextVar("current_session_key", default=None)
@@ -46,13 +49,18 @@ def touch(request, now=None):
     """
     now = now or timezone.now()
     seen = request.session.get(LAST_SEEN_KEY)
-    if seen is not None and now.timestamp() - seen < TOUCH_EVERY.total_seconds():
-        return
-    request.session[LAST_SEEN_KEY] = now.timestamp()
+    listed_as = request.session.get(LISTED_AS_KEY)
     if request.session.session_key is None:
         request.session.save()
+    key = request.session.session_key
+    if seen is not None and listed_as == key and now.timestamp() - seen < TOUCH_EVERY.total_seconds():
+        return
+    if listed_as and listed_as != key:
+        forget(listed_as)  # the same browser under its old key
+    request.session[LAST_SEEN_KEY] = now.timestamp()
+    request.session[LISTED_AS_KEY] = key
     StaffSession.objects.update_or_create(
-        session_key=request.session.session_key,
+        session_key=key,
         defaults={
             "user": request.user,
             "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from . import throttle
 from .models import SignInThrottle, StaffSession
 from .throttle import lock_duration
 
@@ -18,5 +19,9 @@ def forget_old_sign_in_records():
     """
     now = timezone.now()
     StaffSession.objects.stale(now).delete()
-    forgiven = Q(last_failure_at__lt=now - lock_duration()) | Q(last_failure_at__isnull=True)
-    SignInThrottle.objects.filter(forgiven).exclude(locked_until__gt=now).delete()
+    forgiven = SignInThrottle.objects.filter(
+        Q(last_failure_at__lt=now - lock_duration()) | Q(last_failure_at__isnull=True)
+    ).exclude(locked_until__gt=now)
+    for ran_out in forgiven.filter(locked_until__isnull=False):
+        throttle.clear(ran_out, reason="cool-off")  # so that the log says the lock ended
+    forgiven.delete()

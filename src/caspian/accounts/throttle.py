@@ -33,14 +33,6 @@ THROTTLED_MESSAGE = (
 MAX_WAIT = datetime.timedelta(minutes=1)
 
 
-def _throttles(username, ip):
-    """``[(kind, key, lock threshold)]`` an attempt counts against."""
-    pairs = [(SignInThrottle.ACCOUNT, account_key(username), settings.SIGNIN_LOCK_AFTER)]
-    if ip:
-        pairs.append((SignInThrottle.ADDRESS, ip, settings.SIGNIN_IP_LOCK_AFTER))
-    return pairs
-
-
 def refusal(username, ip, now=None):
     """Until when an attempt for ``username`` from ``ip`` is refused unheard, or ``None`` if it may be checked.
 
@@ -50,7 +42,7 @@ def refusal(username, ip, now=None):
     until = None
     for throttle in SignInThrottle.objects.for_attempt(username, ip):
         if throttle.locked_until is not None and throttle.locked_until <= now:
-            _clear(throttle, reason="cool-off")
+            clear(throttle, reason="cool-off")
             continue
         refused = throttle.refusal_until(now)
         if refused is not None:
@@ -69,7 +61,7 @@ def record_failure(username, ip, user=None, refused=False, now=None):
     now = now or timezone.now()
     newly_locked = []
     with transaction.atomic():
-        for kind, key, lock_after in _throttles(username, ip):
+        for kind, key, lock_after in SignInThrottle.keys_for(username, ip):
             throttle, _created = SignInThrottle.objects.select_for_update().get_or_create(kind=kind, key=key)
             if throttle.is_locked(now):
                 continue
@@ -103,10 +95,11 @@ def record_success(username):
 
 def release(throttle, by):
     """Lift ``throttle``'s lock and forget its failures: an administrator (``by``) decided so."""
-    _clear(throttle, reason="administrator", user=by)
+    clear(throttle, reason="administrator", user=by)
 
 
-def _clear(throttle, reason, user=None):
+def clear(throttle, reason, user=None):
+    """Forget ``throttle``'s failures and lock; a lock that was on is logged as lifted (``reason``)."""
     was_locked = throttle.locked_until is not None
     SignInThrottle.objects.filter(pk=throttle.pk).update(failures=0, wait_until=None, locked_until=None)
     throttle.failures, throttle.wait_until, throttle.locked_until = 0, None, None

@@ -45,7 +45,7 @@ def second_factors(user):
 
 
 def pending_authenticator(user):
-    """The authenticator being set up for ``user`` (made when first asked; a new secret each time it is restarted)."""
+    """The authenticator being set up for ``user``: made when first asked, the same secret until it is confirmed."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
@@ -84,8 +84,12 @@ def new_recovery_codes(user):
 
     The codes are shown once: only the user sees them, at that moment.
     """
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+    # The same device with new tokens: a session verified by a recovery code stays verified.
+    device = StaticDevice.objects.filter(user=user).order_by("pk").first()
+    if device is None:
+        device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+    StaticDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
     audit.log(user, audit.RECOVERY_CODES, data={"count": len(codes)})
@@ -101,6 +105,9 @@ def remove(user, device):
     """Remove one of the user's own devices (an authenticator or a passkey)."""
     device.delete()
     audit.log(user, audit.TWO_FACTOR_REMOVED, data={"device": describe(device)})
+    if not any(not isinstance(other, StaticDevice) for other in second_factors(user)):
+        # Recovery codes stand in for a lost authenticator: with none left, they would be the only factor.
+        StaticDevice.objects.filter(user=user).delete()
 
 
 @transaction.atomic

@@ -152,7 +152,7 @@ def sessions_page(request):
         which = request.POST.get("end", "")
         if which in ("all", "others"):
             count = sessions.end_sessions(user, reason=f"signed out of {which} sessions", keep=current)
-        elif which.isdigit():
+        elif which.isascii() and which.isdigit():
             one = StaffSession.objects.filter(user=user, pk=int(which))
             count = sessions.end_sessions(user, reason="signed out of a session", keep=current, sessions=one)
         else:

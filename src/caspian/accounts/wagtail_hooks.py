@@ -21,7 +21,7 @@ def accounts_admin_urls():
         path("account/two-factor/remove/<str:kind>/<int:pk>/", views.remove_device, name="accounts_remove_device"),
         path("account/two-factor/passkeys/", include("django_otp_webauthn.urls")),
         path("account/sessions/", views.sessions_page, name="accounts_sessions"),
-        path("users/<str:user_id>/reset-two-factor/", views.reset_two_factor, name="accounts_reset_two_factor"),
+        path("users/<int:user_id>/reset-two-factor/", views.reset_two_factor, name="accounts_reset_two_factor"),
         path("sign-in-locks/<int:pk>/lift/", views.release_lock, name="accounts_release_lock"),
     ]
 
