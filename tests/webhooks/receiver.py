@@ -20,6 +20,7 @@ class Received:
     headers: dict
     body: bytes
     payload: dict | None  # the parsed body if a signature verified, else None
+    path: str = ""  # the request target, as sent on the request line
 
     @property
     def verified(self):
@@ -81,7 +82,7 @@ class WebhookReceiver(FakeHTTPService):
         body = request.rfile.read(int(request.headers.get("Content-Length") or 0))
         headers = {name.lower(): value for name, value in request.headers.items()}
         with self._lock:
-            self.received.append(Received(headers, body, self.verify(body, headers)))
+            self.received.append(Received(headers, body, self.verify(body, headers), request.path))
             count = len(self.received)
         self.request_seen.set()
         if self.slow:

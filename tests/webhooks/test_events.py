@@ -5,10 +5,10 @@ from datetime import timedelta
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction, Site
 
-from caspian.newsroom.factories import LiveBlogEntryFactory
-from caspian.newsroom.models import ArticleCorrection, ArticlePage, LiveBlogEntry
+from caspian.newsroom.factories import ArticlePageFactory, LiveBlogEntryFactory, SectionPageFactory
+from caspian.newsroom.models import ArticleCorrection, ArticlePage, HomePage, LiveBlogEntry, LiveBlogPage
 from caspian.newsroom.tasks import publish_scheduled
 from caspian.webhooks import events
 from caspian.webhooks.models import Delivery, Endpoint, Event
@@ -30,7 +30,7 @@ class EventTests(WebhooksTestCase):
         self.assertEqual(data["section"], {"id": self.section.pk, "title": "South Caucasus"})
         self.assertEqual(data["first_published_at"], events.iso(article.first_published_at))
         self.assertEqual(data["last_updated_at"], data["first_published_at"])
-        self.assertEqual(data["api_url"], f"http://127.0.0.1:8000/api/v1/articles/{article.pk}/")
+        self.assertEqual(data["api_url"], f"{self.site.root_url}/api/v1/articles/{article.pk}/")
         event = Event.objects.get()
         self.assertEqual(event.payload["type"], "article.published")
         self.assertTrue(event.payload["timestamp"].endswith("Z"))
@@ -40,9 +40,17 @@ class EventTests(WebhooksTestCase):
         self.assertLessEqual(delivery.next_attempt_at, timezone.now())
 
     @override_settings(BASE_URL="https://news.example.org")
-    def test_the_api_link_is_under_the_public_address(self):
-        self.publish(self.draft())
-        self.assertTrue(self.events()[0][1]["api_url"].startswith("https://news.example.org/api/v1/articles/"))
+    def test_an_article_on_another_site_links_to_the_api_on_that_site(self):
+        other_home = Page.objects.get(depth=1).add_child(instance=HomePage(title="Caspian Weekly", slug="weekly"))
+        Site.objects.create(hostname="weekly.example.org", port=443, root_page=other_home, site_name="Weekly")
+        section = SectionPageFactory(parent=other_home, title="Business")
+        draft = ArticlePageFactory(
+            section=section, authors=[self.author], live=False, first_published_at=None, last_published_at=None
+        )
+        article = self.publish(draft)
+        [(_, data)] = self.events()
+        self.assertTrue(data["url"].startswith("https://weekly.example.org/"))
+        self.assertEqual(data["api_url"], f"https://weekly.example.org/api/v1/articles/{article.pk}/")
 
     def test_a_routine_republication_is_no_event_and_a_material_update_is_article_updated(self):
         self.publish(self.article, standfirst="After a year, with a typo fixed.")
@@ -150,7 +158,7 @@ class EventTests(WebhooksTestCase):
             publish_scheduled.call()
         self.assertEqual(self.event_types(), ["article.published"])
 
-    def test_only_active_endpoints_subscribed_to_the_event_get_a_delivery(self):
+    def test_only_endpoints_subscribed_to_the_event_get_a_delivery_paused_ones_too(self):
         corrections_only = Endpoint.objects.create(
             url="http://127.0.0.1:9/c",
             description="Corrections desk",
@@ -165,8 +173,11 @@ class EventTests(WebhooksTestCase):
             is_active=False,
         )
         self.publish(self.draft())
-        self.assertEqual(list(Delivery.objects.values_list("endpoint", flat=True)), [self.endpoint.pk])
-        self.assertEqual(corrections_only.deliveries.count() + paused.deliveries.count(), 0)
+        self.assertEqual(set(Delivery.objects.values_list("endpoint", flat=True)), {self.endpoint.pk, paused.pk})
+        self.assertEqual(corrections_only.deliveries.count(), 0)
+        # A paused endpoint's delivery waits, not due to anyone, until it is resumed (see test_sending).
+        self.assertEqual(paused.deliveries.get().status, Delivery.PENDING)
+        self.assertEqual(list(Delivery.objects.due(timezone.now())), list(self.endpoint.deliveries.all()))
 
     def test_nothing_is_recorded_when_no_endpoint_listens(self):
         Endpoint.objects.all().delete()
@@ -177,3 +188,91 @@ class EventTests(WebhooksTestCase):
         self.assertEqual(read, [])  # no one listens: the article is not even read
         self.publish(draft)
         self.assertFalse(Event.objects.exists())
+
+
+class PrivateArticleTests(WebhooksTestCase):
+    """Nothing readers cannot see reaches a partner: articles in a view-restricted part of the tree."""
+
+    def restrict(self, page, **kwargs):
+        """Restrict ``page`` (and all below it) as an editor does in the Privacy dialog; returns the restriction."""
+        with self.captureOnCommitCallbacks(execute=True):
+            return PageViewRestriction.objects.create(page=page, **{"restriction_type": "login", **kwargs})
+
+    def private_section(self):
+        section = SectionPageFactory(parent=self.home, title="Staff only")
+        self.restrict(section)
+        return section
+
+    def private_draft(self, section, **kwargs):
+        return ArticlePageFactory(
+            section=section,
+            authors=[self.author],
+            live=False,
+            first_published_at=None,
+            last_published_at=None,
+            **kwargs,
+        )
+
+    def test_publishing_correcting_and_updating_a_private_article_is_no_event(self):
+        draft = self.private_draft(self.private_section(), title="Secret merger story")
+        article = self.publish(draft)
+        article.corrections.add(ArticleCorrection(text="A private correction."))
+        article = self.publish(article, title="Secret merger story, corrected")
+        self.publish(article, update_note="Adds the figures.")
+        self.assertEqual(self.events(), [])
+        self.assertFalse(Delivery.objects.exists())
+
+    def test_an_entry_on_a_live_blog_under_a_password_is_no_event(self):
+        self.restrict(self.section, restriction_type="password", password="letmein")
+        Event.objects.all().delete()  # the restriction itself unpublished the section's articles (below)
+        live_blog = LiveBlogPage.objects.get(pk=self.live_blog.pk)
+        live_blog.entries.add(LiveBlogEntryFactory.build(headline="A private entry"))
+        self.publish(live_blog)
+        self.assertEqual(self.events(), [])
+
+    def test_an_article_restricted_itself_is_no_event_either(self):
+        draft = self.draft(title="Members' briefing")
+        self.restrict(draft, restriction_type="groups")
+        self.publish(draft)
+        self.assertEqual(self.events(), [])
+
+    def test_unpublishing_or_deleting_a_private_article_is_no_event(self):
+        section = self.private_section()
+        first = self.publish(self.private_draft(section, title="Private one"))
+        second = self.publish(self.private_draft(section, title="Private two"))
+        with self.captureOnCommitCallbacks(execute=True):
+            Page.objects.get(pk=first.pk).unpublish()
+            Page.objects.get(pk=second.pk).delete()
+        self.assertEqual(self.events(), [])
+        # Deleting the restricted section with what is left below it tells nothing either.
+        with self.captureOnCommitCallbacks(execute=True):
+            Page.objects.get(pk=section.pk).delete()
+        self.assertEqual(self.events(), [])
+
+    def test_restricting_a_section_unpublishes_its_public_articles_for_partners(self):
+        already_private = self.draft(title="Already private")
+        self.restrict(already_private)
+        self.publish(already_private)
+        self.restrict(self.section)
+        self.assertEqual(
+            sorted((event_type, data["id"], data["headline"]) for event_type, data in self.events()),
+            sorted(
+                [
+                    ("article.unpublished", self.article.pk, "Ferry to Aktau resumes"),
+                    ("article.unpublished", self.live_blog.pk, "Live: the vote"),
+                ]
+            ),
+        )
+        # Restricting further inside a part already restricted: nothing was public, nothing to tell.
+        self.restrict(Page.objects.get(pk=self.article.pk), restriction_type="password", password="x")
+        self.assertEqual(len(self.events()), 2)
+
+    def test_a_restriction_rolled_back_tells_nothing(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            try:
+                with transaction.atomic():
+                    PageViewRestriction.objects.create(page=self.section, restriction_type="login")
+                    raise RuntimeError("the editor's request fails")
+            except RuntimeError:
+                pass
+        self.assertEqual(self.events(), [])

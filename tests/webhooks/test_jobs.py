@@ -38,6 +38,15 @@ class RoundTests(WebhooksTestCase):
         self.assertEqual(sending.forget_old_deliveries(), 1)
         self.assertEqual(set(Event.objects.all()), {waiting, recent})
 
+    def test_what_waits_for_a_paused_endpoint_is_kept_as_long_as_the_log(self):
+        data = events.article_data(self.article)
+        month_ago = timezone.now() - timezone.timedelta(days=31)
+        events.record("article.published", data, now=month_ago)
+        recent = events.record("article.updated", data)
+        Endpoint.objects.filter(pk=self.endpoint.pk).update(is_active=False)
+        self.assertEqual(sending.forget_old_deliveries(), 1)  # not sent a month of old news on resuming
+        self.assertEqual(list(Event.objects.all()), [recent])
+
 
 # The sending thread and the worker use database connections of their own, so these tests
 # cannot run inside a transaction; the rows they made are rolled back after.

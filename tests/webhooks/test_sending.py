@@ -7,13 +7,13 @@ from datetime import timedelta
 
 from django.contrib.auth.models import User
 from django.core import mail
-from django.test import override_settings
+from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from standardwebhooks import Webhook
 from wagtail.models import ModelLogEntry
 
-from caspian.webhooks import events, sending
+from caspian.webhooks import events, outbound, sending
 from caspian.webhooks.models import Attempt, Delivery, Endpoint
 
 from ..fake_services import free_port
@@ -199,6 +199,50 @@ class DeliveryTests(SendingTestCase):
         )
         self.assertEqual(Delivery.objects.get().status, Delivery.PENDING)
 
+    def test_an_address_with_letters_outside_ascii_is_sent_percent_encoded(self):
+        # The admin accepts it (Django's URLField does); http.client would not send it as is.
+        url = f"{self.receiver.url}/hooks/café?desk=économie&v=1%2B"
+        self.client.force_login(User.objects.create_superuser("root", "root@caspian.example", "pass phrase"))
+        form = {"url": url, "description": "Café", "owner_email": "c@x.example", "events": ["article.published"]}
+        self.client.post(reverse("webhook_endpoints:add"), {**form, "is_active": "on"})
+        endpoint = Endpoint.objects.get(description="Café")
+        self.assertEqual(endpoint.url, url)
+        self.receiver.secret = endpoint.secret
+        delivery = events.record("article.published", {"id": 1}, now=self.now, endpoints=[endpoint]).deliveries.get()
+        self.assertEqual(self.at(), 1)
+        [received] = self.receiver.received
+        self.assertEqual(received.path, "/hooks/caf%C3%A9?desk=%C3%A9conomie&v=1%2B")
+        self.assertTrue(received.verified)
+        delivery.refresh_from_db()
+        self.assertEqual(delivery.status, Delivery.SUCCEEDED)
+
+    def test_an_unexpected_error_is_a_failed_attempt_and_the_batch_goes_on(self):
+        broken = Endpoint.objects.create(
+            url=self.endpoint.url, description="Broken", owner_email="b@x.example", events=["article.published"]
+        )
+        Endpoint.objects.filter(pk=broken.pk).update(secret="whsec_not base64!")  # damaged in the database
+        self.now -= timedelta(seconds=1)
+        broken_event = events.record("article.published", {"id": 1}, now=self.now, endpoints=[broken])
+        self.now += timedelta(seconds=1)
+        good_event = events.record("article.published", {"id": 2}, now=self.now, endpoints=[self.endpoint])
+        broken_delivery, good_delivery = broken_event.deliveries.get(), good_event.deliveries.get()
+        with self.assertLogs("caspian.webhooks.sending", "ERROR") as logs:
+            self.assertEqual(self.at(), 2)  # the broken one first, then the next one all the same
+        self.assertIn("Unexpected error sending webhook delivery", logs.output[0])
+        [attempt] = broken_delivery.attempts.all()
+        self.assertFalse(attempt.succeeded)
+        self.assertTrue(
+            attempt.error.startswith(
+                "An unexpected error on Caspian's side, not the endpoint's (tell the site's developers): Error: "
+            ),
+            attempt.error,
+        )
+        broken_delivery.refresh_from_db()
+        self.assertEqual((broken_delivery.status, broken_delivery.claimed_until), (Delivery.PENDING, None))
+        self.assertEqual(broken_delivery.next_attempt_at, self.now + timedelta(seconds=30))  # retried as any failure
+        good_delivery.refresh_from_db()
+        self.assertEqual(good_delivery.status, Delivery.SUCCEEDED)
+
     def test_a_rotated_secret_signs_beside_the_old_one_for_a_day(self):
         old = self.endpoint.secret
         new = self.endpoint.rotate_secret(now=self.now)
@@ -245,6 +289,7 @@ class PausingTests(SendingTestCase):
         self.assertEqual(message.subject, "Webhooks paused: Partner app")
         self.assertIn(self.receiver.url, message.body)
         self.assertIn(f"/admin/webhooks/endpoints/edit/{endpoint.pk}/", message.body)
+        self.assertIn("and those that happen while the endpoint is paused, keep waiting", message.body)
         self.client.force_login(User.objects.create_superuser("root", "root@caspian.example", "pass phrase"))
         inspect = self.client.get(reverse("webhook_endpoints:inspect", args=[endpoint.pk]))
         self.assertContains(inspect, "Paused (kept failing) since")
@@ -269,3 +314,50 @@ class PausingTests(SendingTestCase):
         self.assertEqual(self.at(hours=1), 2)
         self.assertEqual(Delivery.objects.filter(status=Delivery.SUCCEEDED).count(), 2)
         self.assertEqual(len(mail.outbox), 1)
+
+
+@override_settings(WEBHOOKS_ALLOW_PRIVATE_ADDRESSES=False)
+class AddressTests(SimpleTestCase):
+    """IPv6 forms that carry an IPv4 address reach that address: they are as private as it is."""
+
+    def test_ipv6_addresses_carrying_a_private_ipv4_address_are_refused(self):
+        for address in [
+            "::ffff:127.0.0.1",  # IPv4-mapped
+            "::127.0.0.1",  # IPv4-compatible
+            "::a9fe:a9fe",  # IPv4-compatible, 169.254.169.254
+            "::ffff:0:7f00:1",  # IPv4-translated
+            "::ffff:0:a00:1",  # IPv4-translated, 10.0.0.1
+            "64:ff9b::7f00:1",  # NAT64, 127.0.0.1
+            "64:ff9b::a9fe:a9fe",  # NAT64, 169.254.169.254
+            "64:ff9b::c0a8:101",  # NAT64, 192.168.1.1
+            "64:ff9b:1::808:808",  # local-use NAT64: refused whatever it carries
+            "64:ff9b:1:7f00:1::",
+            "2002:7f00:1::",  # 6to4, 127.0.0.1
+            "2002:a9fe:a9fe::",  # 6to4, 169.254.169.254
+            "2002:a00:1::1",  # 6to4, 10.0.0.1
+        ]:
+            with self.subTest(address), self.assertRaisesMessage(outbound.Refused, "private or local address"):
+                outbound.check_url(f"http://[{address}]/hooks")
+
+    def test_ipv6_addresses_carrying_a_public_ipv4_address_and_plain_ones_are_allowed(self):
+        for address in ["64:ff9b::808:808", "2002:808:808::1", "::ffff:8.8.8.8", "2606:4700:4700::1111"]:
+            with self.subTest(address):
+                self.assertEqual(outbound.check_url(f"http://[{address}]/hooks"), [address])
+        for address in ["::", "::1", "fe80::1", "fd00::1"]:  # themselves, not IPv4 addresses: still refused
+            with self.subTest(address):
+                self.assertFalse(outbound.is_public(address))
+
+
+class PausedEndpointTests(SendingTestCase):
+    def test_events_while_an_endpoint_is_paused_wait_and_go_out_when_it_is_resumed(self):
+        sending.pause(self.endpoint, "HTTP 500", now=self.now)
+        article = self.publish(self.draft(title="Published while the partner was paused"))
+        self.assertEqual(self.at(minutes=5), 0)  # paused: nothing is sent
+        self.assertEqual(self.receiver.received, [])
+        endpoint = Endpoint.objects.get(pk=self.endpoint.pk)
+        endpoint.is_active = True
+        endpoint.save()
+        self.assertEqual(self.at(minutes=5), 1)
+        [received] = self.receiver.received
+        self.assertEqual((received.payload["type"], received.payload["data"]["id"]), ("article.published", article.pk))
+        self.assertEqual(Delivery.objects.get().status, Delivery.SUCCEEDED)

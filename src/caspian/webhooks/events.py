@@ -9,17 +9,21 @@ section, first published, last updated, ``api_url``), plus the
 correction, the material update or the live blog entry the event is
 about. It links to the content API for the rest rather than carrying the
 article.
+
+Only what readers can see is told: an article inside a view-restricted
+(private, password or group) part of the tree produces no event, and
+its unpublication or deletion is told only if it was public then.
 """
 
 import json
 import logging
 from datetime import UTC
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from caspian.newsroom.models import ArticleCorrection, ArticlePage, ArticleUpdate, LiveBlogEntry, LiveBlogPage
+from caspian.newsroom.querysets import outside_restrictions
 
 from .models import Delivery, Endpoint, Event
 
@@ -34,12 +38,12 @@ def iso(moment):
 
 
 def api_url(article):
-    """The article in the content API: under ``CASPIAN_BASE_URL``, else the article's site's root URL."""
-    base = settings.BASE_URL
-    if not base:
-        site = article.get_site()
-        base = site.root_url if site else ""
-    return f"{base.rstrip('/')}/api/v1/articles/{article.pk}/"
+    """The article in the content API, on its own site's root URL (where its ``url`` is); ``None`` on no site."""
+    parts = article.get_url_parts()
+    if parts is None:
+        return None
+    _, root_url, _ = parts
+    return f"{root_url.rstrip('/')}/api/v1/articles/{article.pk}/"
 
 
 def article_data(article):
@@ -60,7 +64,17 @@ def article_data(article):
 
 
 def _article(page_id):
-    return ArticlePage.objects.select_related("section").filter(pk=page_id).first()
+    """The article, if it is public now (live, and outside every view-restricted part of the tree)."""
+    return ArticlePage.objects.public_articles().select_related("section").filter(pk=page_id).first()
+
+
+def is_unrestricted(page_id):
+    """Whether the article ``page_id`` is outside every view-restricted part of the tree now, live or not.
+
+    For a deletion: it is told about only if readers could see the article,
+    so only if no restriction was on it or above it at the time.
+    """
+    return ArticlePage.objects.filter(outside_restrictions(), pk=page_id).exists()
 
 
 def _republished(article):
@@ -80,8 +94,29 @@ def published_data(page_id):
 
 
 def unpublished_data(page_id):
-    article = _article(page_id)
+    """The article, if it is not live now and is outside every restriction (it was public until now)."""
+    article = ArticlePage.objects.select_related("section").filter(outside_restrictions(), pk=page_id).first()
     return article_data(article) if article and not article.live else None
+
+
+def public_article_ids_under(page):
+    """The ids of the public articles at or below ``page``: those a new view restriction on it would hide."""
+    return list(ArticlePage.objects.public_articles().filter(path__startswith=page.path).values_list("pk", flat=True))
+
+
+# Read this many articles at a time: SQLite limits the parameters of a query.
+CHUNK = 500
+
+
+def hidden_data(page_ids):
+    """Data for each of ``page_ids`` (public until now) that is still live but no longer public: restricted."""
+    found = []
+    for start in range(0, len(page_ids), CHUNK):
+        chunk = page_ids[start : start + CHUNK]
+        still_public = ArticlePage.objects.public_articles().filter(pk__in=chunk).values("pk")
+        hidden = ArticlePage.objects.live().select_related("section").filter(pk__in=chunk)
+        found += [article_data(article) for article in hidden.exclude(pk__in=still_public).order_by("path")]
+    return found
 
 
 def updated_data(update_id):
@@ -136,11 +171,20 @@ def announce(event_type, data):
     logged, never the publication's.
     """
 
+    def one():
+        found = data()
+        return [] if found is None else [found]
+
+    announce_each(event_type, one)
+
+
+def announce_each(event_type, data):
+    """As :func:`announce`, for several articles at once: ``data()`` returns a list, one event per item."""
+
     def record_now():
         try:
             endpoints = Endpoint.objects.subscribed_to(event_type)
-            found = data() if endpoints else None  # no one to tell: no need to read the article
-            if found is not None:
+            for found in data() if endpoints else []:  # no one to tell: no need to read the articles
                 record(event_type, found, endpoints=endpoints)
         except Exception:  # the publication is committed; it must not fail for a webhook  # noqa: BLE001
             logger.exception("Could not record the webhook event %s", event_type)
@@ -149,7 +193,7 @@ def announce(event_type, data):
 
 
 def record(event_type, data, now=None, endpoints=None):
-    """Store the event and a delivery, due at once, for each active endpoint that subscribed to it.
+    """Store the event and a delivery, due at once, for each endpoint that subscribed to it (paused ones too).
 
     ``endpoints``, when given, are those subscribers, already read.
     Returns the :class:`Event`, or ``None`` when no endpoint wants it (then

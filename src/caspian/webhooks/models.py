@@ -40,12 +40,14 @@ class EndpointQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
     def subscribed_to(self, event_type):
-        """The active endpoints that asked for ``event_type``, as a list.
+        """The endpoints that asked for ``event_type``, paused ones included, as a list.
 
+        A paused endpoint gets its deliveries too: they wait (nothing is sent
+        to it, see :meth:`DeliveryQuerySet.due`) and go out once it is resumed.
         Endpoints are few (one per partner), so the event list is read here
         rather than with a JSON lookup SQLite does not have: one query.
         """
-        return [endpoint for endpoint in self.active() if event_type in endpoint.events]
+        return [endpoint for endpoint in self if event_type in endpoint.events]
 
 
 class Endpoint(models.Model):

@@ -14,7 +14,7 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 
@@ -37,12 +37,44 @@ class Answer:
     excerpt: str
 
 
+# IPv6 ranges that carry an IPv4 address in their last 32 bits and may reach it: NAT64's
+# well-known prefix (RFC 6052), IPv4-translated (RFC 2765) and IPv4-compatible (deprecated).
+_IPV4_IN_LAST_32_BITS = [
+    ipaddress.ip_network("64:ff9b::/96"),
+    ipaddress.ip_network("::ffff:0:0:0/96"),
+    ipaddress.ip_network("::/96"),
+]
+# Local-use NAT64 (RFC 8215): the IPv4 address may sit anywhere in it, so the whole range is refused.
+_LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
+
+
 def is_public(address):
-    """Whether ``address`` (an IP address as text) is on the public internet."""
+    """Whether ``address`` (an IP address as text) is on the public internet.
+
+    An IPv6 address that carries an IPv4 address (IPv4-mapped, -translated
+    or -compatible, NAT64, 6to4) is public only if that IPv4 address is:
+    a gateway or the kernel would take ``64:ff9b::7f00:1`` to 127.0.0.1.
+    """
     ip = ipaddress.ip_address(address)
-    if ip.version == 6 and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if ip.version == 6:
+        if ip in _LOCAL_NAT64:
+            return False
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None:
+            return is_public(str(embedded))
     return ip.is_global and not ip.is_multicast
+
+
+def _embedded_ipv4(ip):
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip.sixtofour:
+        return ip.sixtofour
+    if ip in ipaddress.ip_network("::/127"):  # "::" and "::1" are themselves, not IPv4 addresses
+        return None
+    if any(ip in network for network in _IPV4_IN_LAST_32_BITS):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
 
 
 def check_url(url):
@@ -113,7 +145,7 @@ def post(url, body, headers):
     connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
     connect_timeout, read_timeout = settings.WEBHOOKS_CONNECT_TIMEOUT, settings.WEBHOOKS_READ_TIMEOUT
     connection = connection_class(parts.hostname, parts.port, address=addresses[0], timeout=connect_timeout)
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    path = request_target(parts)
     expired = threading.Event()
     watchdog = None
     try:
@@ -155,6 +187,22 @@ def post(url, body, headers):
         if watchdog is not None:
             watchdog.cancel()
         connection.close()
+
+
+# Kept as they are in a path and query: what RFC 3986 allows there, and "%" (already percent-encoded).
+_SAFE_IN_PATH = "/%:@!$&'()*+,;=~"
+_SAFE_IN_QUERY = _SAFE_IN_PATH + "?"
+
+
+def request_target(parts):
+    """The path and query of ``parts`` (a ``urlsplit`` result) as sent on the request line.
+
+    Anything HTTP does not allow there as is (non-ASCII letters, spaces) is
+    percent-encoded as UTF-8, as browsers do: ``/hooks/é`` is sent as
+    ``/hooks/%C3%A9``. What is already percent-encoded stays as it is.
+    """
+    path = quote(parts.path or "/", safe=_SAFE_IN_PATH)
+    return path + (f"?{quote(parts.query, safe=_SAFE_IN_QUERY)}" if parts.query else "")
 
 
 def _in_plain_words(error):

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -77,19 +77,23 @@ def attempt(delivery, now=None):
     """Send ``delivery`` once, signed, and record the attempt; schedule the retry or give up; returns the Attempt.
 
     A 2xx answer is a success. Anything else (another status, a redirect,
-    no answer in time, an address refused) is a failure, retried after
+    no answer in time, an address refused, an unexpected error of ours
+    while signing or sending, which is also logged) is a failure, retried after
     :data:`RETRY_SCHEDULE` until a day after the first attempt. An
     endpoint whose attempts keep failing is paused (:func:`pause`).
     """
     now = now or timezone.now()
     event, endpoint = delivery.event, delivery.endpoint
-    headers = signing.headers(endpoint.signing_secrets(now), event.message_id, int(now.timestamp()), event.body)
     started = time.monotonic()
     status_code, excerpt = None, ""
     try:
+        headers = signing.headers(endpoint.signing_secrets(now), event.message_id, int(now.timestamp()), event.body)
         answer = outbound.post(endpoint.url, event.body, headers)
     except (outbound.Refused, outbound.Failed) as problem:
         succeeded, error = False, str(problem)
+    except Exception as problem:  # a fault of ours must not stop the batch, nor leave the delivery claimed  # noqa: BLE001
+        logger.exception("Unexpected error sending webhook delivery %s to %s", delivery.pk, endpoint.url)
+        succeeded, error = False, _unexpected_in_words(problem)
     else:
         status_code, excerpt = answer.status, answer.excerpt
         succeeded = 200 <= answer.status < 300
@@ -126,6 +130,14 @@ def attempt(delivery, now=None):
     if not succeeded and keeps_failing(endpoint, now):
         pause(endpoint, record.outcome, now)
     return record
+
+
+def _unexpected_in_words(problem):
+    # The plain words first: the record keeps 300 characters, and the exception's text may be long.
+    return (
+        "An unexpected error on Caspian's side, not the endpoint's (tell the site's developers): "
+        f"{type(problem).__name__}: {problem}"
+    )
 
 
 def _status_in_words(status):
@@ -179,7 +191,9 @@ def keeps_failing(endpoint, now):
 def pause(endpoint, last_outcome, now=None):
     """Pause ``endpoint``: no more deliveries until an administrator resumes it; tell its owner and log it.
 
-    Its waiting deliveries keep waiting and go out when it is resumed.
+    Its waiting deliveries keep waiting, and events recorded meanwhile wait
+    with them (:meth:`.EndpointQuerySet.subscribed_to`): all go out when it
+    is resumed.
     Returns whether it was paused now (not already paused).
     """
     now = now or timezone.now()
@@ -205,6 +219,7 @@ def tell_owner_paused(endpoint):
     context = {
         "endpoint": endpoint,
         "edit_url": settings.BASE_URL + reverse("webhook_endpoints:edit", args=[endpoint.pk]),
+        "keep_days": settings.WEBHOOKS_KEEP_DAYS,
     }
     subject = render_to_string("webhooks/email/endpoint_paused_subject.txt", context).strip()
     body = render_to_string("webhooks/email/endpoint_paused.txt", context).strip()
@@ -220,9 +235,12 @@ def tell_owner_paused(endpoint):
 
 def forget_old_deliveries(now=None):
     """Delete the events (with their deliveries and attempts) older than ``CASPIAN_WEBHOOKS_KEEP_DAYS``
-    that have nothing left to send. Returns how many events went."""
-    now = now or timezone.now()
+    that have nothing left to send to an active endpoint. Returns how many events went.
 
+    Deliveries waiting for a paused endpoint wait that long at most: an
+    endpoint paused for months is not sent months of old news on resuming.
+    """
+    now = now or timezone.now()
     old = Event.objects.filter(created_at__lt=now - timedelta(days=settings.WEBHOOKS_KEEP_DAYS))
-    old = old.exclude(deliveries__status=Delivery.PENDING)
-    return old.delete()[1].get("webhooks.Event", 0)
+    waiting = Delivery.objects.filter(event=OuterRef("pk"), status=Delivery.PENDING, endpoint__is_active=True)
+    return old.exclude(Exists(waiting)).delete()[1].get("webhooks.Event", 0)

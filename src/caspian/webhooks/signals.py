@@ -10,13 +10,19 @@ What each event is, read from what the newsroom stores:
   row created by a later publication of a live article (Wagtail writes an
   article's inline rows when it publishes a revision, not when a draft is
   saved);
-- unpublished: Wagtail's ``page_unpublished`` (an editor, or the expiry time);
+- unpublished: Wagtail's ``page_unpublished`` (an editor, or the expiry time),
+  or a view restriction added to a public article's page or an ancestor
+  (partners must drop it as readers no longer see it);
 - deleted: an article that was ever published, deleted.
+
+Only public articles are told about: nothing happening inside a
+view-restricted part of the tree is an event (see :mod:`.events`).
 """
 
 from functools import partial
 
 from django.db.models.signals import post_save, pre_delete, pre_save
+from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
 
 from caspian.newsroom.models import ArticleCorrection, ArticlePage, ArticleUpdate, LiveBlogEntry, LiveBlogPage
@@ -44,9 +50,19 @@ def on_article_unpublished(sender, instance, **kwargs):
 
 
 def on_article_deleting(sender, instance, **kwargs):
-    if instance.first_published_at is not None:  # a draft never published is nobody's news
-        data = events.article_data(instance)  # now: after the commit there is nothing left to read
+    # A draft never published is nobody's news, nor is a private article. Read now (its restrictions
+    # are deleted with it): after the commit there is nothing left to read.
+    if instance.first_published_at is not None and events.is_unrestricted(instance.pk):
+        data = events.article_data(instance)
         events.announce("article.deleted", lambda: data)
+
+
+def on_restriction_saving(sender, instance, raw=False, **kwargs):
+    # Which articles are public before the new restriction hides them; told once it commits.
+    if instance._state.adding and not raw and instance.page_id:
+        hidden = events.public_article_ids_under(instance.page)
+        if hidden:
+            events.announce_each("article.unpublished", partial(events.hidden_data, hidden))
 
 
 def on_update_saved(sender, instance, created=False, raw=False, **kwargs):
@@ -75,3 +91,4 @@ def connect():
     post_save.connect(on_update_saved, sender=ArticleUpdate, dispatch_uid="webhooks-update")
     post_save.connect(on_correction_saved, sender=ArticleCorrection, dispatch_uid="webhooks-correction")
     post_save.connect(on_entry_saved, sender=LiveBlogEntry, dispatch_uid="webhooks-entry")
+    pre_save.connect(on_restriction_saving, sender=PageViewRestriction, dispatch_uid="webhooks-restriction")
