@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import errors, health, sqlite_file  # noqa: F401 (sqlite_file watches the database file on each request)
+from .accounts import views as account_views
 from .newsroom import views as newsroom_views
 from .search import views as search_views
 
@@ -31,7 +31,7 @@ if settings.SERVE_MEDIA:
 urlpatterns += [
     # Wagtail's own sign-in page for private pages would be a second way in that skips the
     # admin's throttling and locks (caspian/accounts/): there is one sign-in page, the admin's.
-    path("_util/login/", RedirectView.as_view(pattern_name="wagtailadmin_login", query_string=True)),
+    path("_util/login/", account_views.the_one_sign_in_page),
     path("", include(wagtail_urls)),
 ]
 

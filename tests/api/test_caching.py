@@ -1,8 +1,12 @@
 """API answers through the whole WSGI application: ETag and 304, the page cache and its purges, CORS."""
 
+import json
+from urllib.parse import parse_qs, urlsplit
+
+from django.core.cache import cache
 from django.test import override_settings
 
-from caspian.api.models import ApiKey
+from caspian.api.models import ApiKey, hash_key
 from caspian.newsroom.models import ArticleCorrection, ArticlePage
 from tests.pagecache.client import WsgiClient
 from tests.pagecache.helpers import PageCacheTestCase
@@ -84,6 +88,33 @@ class CachingTests(ApiTestCase, PageCacheTestCase):
         self.assertNotIn("x-page-cache", keyed.headers)
         self.assertIn("private", keyed.headers["cache-control"])
         self.assertEqual(self.reader.get("/api/v1/articles/", HTTP_X_API_KEY="csp_wrong").status, 401)
+
+    def test_a_next_link_carries_only_the_declared_parameters_so_junk_is_never_cached_for_others(self):
+        first = self.reader.get('/api/v1/articles/?limit=3&section=south-caucasus&junk="evil"&utm_source=spam&limit=2')
+        self.assertFalse(first.hit)
+        hit = self.reader.get("/api/v1/articles/?section=south-caucasus&limit=2")
+        self.assertTrue(hit.hit)  # the same entry: the page cache keys on the declared parameters only
+        for response in (first, hit):
+            query = parse_qs(urlsplit(json.loads(response.body)["next"]).query)
+            self.assertEqual(set(query), {"cursor", "limit", "section"})
+            self.assertEqual((query["limit"], query["section"]), (["2"], ["south-caucasus"]))  # the last, as views read
+
+    def test_an_empty_or_made_up_key_is_refused_at_once_without_a_lookup_or_a_cache_entry(self):
+        self.cached("/api/v1/articles/")
+        self.client.get("/api/v1/articles/", HTTP_AUTHORIZATION="Bearer warm-up")  # the site, the redirects
+        made_up = [f"junk{n}" for n in range(50)] + ["csp_" + "x" * 42, "csp_" + "x" * 44, " ", ""]
+        with self.assertNumQueries(0):
+            for n, junk in enumerate(made_up):
+                bearer = self.client.get("/api/v1/articles/", HTTP_AUTHORIZATION=f"Bearer {junk}")
+                self.assertEqual(bearer.status_code, 401, junk)
+                self.assertIn("not valid", bearer.json()["error"])
+                header = self.client.get(f"/api/v1/sections/?n={n}", HTTP_X_API_KEY=junk)
+                self.assertEqual(header.status_code, 401, junk)
+            self.assertEqual(self.client.get("/api/v1/articles/", HTTP_AUTHORIZATION="").status_code, 401)
+        self.assertEqual([junk for junk in made_up if cache.get(f"caspian:api:key:{hash_key(junk)}") is not None], [])
+        # Through the page cache as well: an empty key header is never answered from it, nor rendered.
+        empty = self.reader.get("/api/v1/articles/", HTTP_X_API_KEY="")
+        self.assertEqual((empty.status, empty.headers.get("x-page-cache")), (401, None))
 
     def test_cors_for_configured_origins_on_hits_and_misses(self):
         path = "/api/v1/articles/"

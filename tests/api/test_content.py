@@ -1,10 +1,19 @@
 """What the API shows: every resource, its filters, and never what a reader could not see."""
 
+import json
 from datetime import timedelta
 
-from caspian.newsroom.models import ArticlePage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from caspian.newsroom import sites
+from caspian.newsroom.factories import ArticlePageFactory
+from caspian.newsroom.models import ArticlePage, AuthorPage
 
 from .scenario import ApiTestCase
+
+TOO_BIG = "9" * 20  # above 2**63 - 1, the largest id a page can have
 
 
 def ids(page):
@@ -134,3 +143,76 @@ class ContentTests(ApiTestCase):
         self.assertIn("No article", self.api("articles/999999/", status=404)["error"])
         self.assertIn("/api/v1/docs", self.api("/api/v1/nothing/here", status=404)["error"])
         self.api("articles/not-a-number/", status=404)
+
+    def test_ids_no_page_can_have_are_a_404_or_400_before_any_page_query(self):
+        for path in (f"articles/{TOO_BIG}/", f"sections/{TOO_BIG}/", f"authors/{TOO_BIG}/", f"topics/{TOO_BIG}/"):
+            with self.subTest(path), CaptureQueriesContext(connection) as queries:
+                self.assertIn("is published here", self.api(path, status=404)["error"])
+            self.assertFalse([q for q in queries if f"= {TOO_BIG}" in q["sql"]], path)  # no lookup by that id
+        self.api(f"live-blogs/{TOO_BIG}/entries/", status=404)
+        for name, value in (("section", TOO_BIG), ("section", "\u00b2"), ("author", "9" * 5000), ("topic", TOO_BIG)):
+            with self.subTest(name=name, value=value[:20]):
+                error = self.api("articles/", status=400, data={name: value})["error"]
+                self.assertIn(f"No {name}", error)
+                self.assertIn(f"/api/v1/{name}s/", error)
+
+    def test_times_out_of_range_in_utc_are_a_400_naming_the_filter(self):
+        for name, value in (
+            ("published_after", "0001-01-01T00:00:00+14:00"),
+            ("published_before", "0001-01-01T00:00:00+01:00"),
+            ("updated_since", "9999-12-31T23:59:59-14:00"),
+        ):
+            with self.subTest(name):
+                error = self.api("articles/", status=400, data={name: value})["error"]
+                self.assertIn(f"{name}: {value} is out of range", error)
+        # The ends of the range themselves are fine: everything is after the year 1.
+        self.assertEqual(
+            ids(self.api("articles/", data={"published_after": "0001-01-01T00:00:00Z"})), self.public_ids()
+        )
+
+    def test_a_tag_only_on_drafts_or_private_articles_answers_as_an_unknown_tag(self):
+        for hidden in (self.draft, self.private):
+            page = ArticlePage.objects.get(pk=hidden.pk)
+            page.tags.add("embargoed-merger")
+            page.save()
+        hidden = self.api("articles/?tag=embargoed-merger", status=400)["error"]
+        unknown = self.api("articles/?tag=nothing-like-this", status=400)["error"]
+        self.assertEqual(hidden.replace("embargoed-merger", "X"), unknown.replace("nothing-like-this", "X"))
+
+    def test_bylines_keep_the_name_of_an_author_whose_page_is_not_public_without_an_api_url(self):
+        article, entries = f"articles/{self.articles[1].pk}/", f"live-blogs/{self.live_blog.pk}/entries/"
+        public = self.api(article)["bylines"][0]
+        self.assertEqual(public["api_url"], f"http://testserver/api/v1/authors/{self.author.pk}/")
+        self.api(public["api_url"])
+        self.assertEqual(self.api(entries)["items"][0]["author"]["api_url"], public["api_url"])
+        AuthorPage.objects.filter(pk=self.author.pk).update(live=False)
+        self._check_unlinked(article, entries)
+        AuthorPage.objects.filter(pk=self.author.pk).update(live=True)
+        PageViewRestriction.objects.create(page=self.author, restriction_type="login")
+        sites.invalidate()
+        self._check_unlinked(article, entries)
+
+    def _check_unlinked(self, article, entries):
+        self.api(f"authors/{self.author.pk}/", status=404)
+        byline = self.api(article)["bylines"][0]
+        self.assertEqual((byline["name"], byline["api_url"]), ("Nino Kapanadze", None))
+        self.assertEqual([a["api_url"] for a in self.api("articles/?limit=100")["items"][1]["bylines"]], [None])
+        entry_author = self.api(entries)["items"][0]["author"]
+        self.assertEqual((entry_author["name"], entry_author["api_url"]), ("Nino Kapanadze", None))
+
+    def test_rich_text_in_body_blocks_has_real_links_as_body_html_does(self):
+        target = self.articles[2]
+        link = f'<a linktype="page" id="{target.pk}">the vote</a>'
+        body = [
+            {"type": "paragraph", "value": f"<p>See {link}.</p>"},
+            {"type": "fact_box", "value": {"title": "Facts", "body": f"<ul><li>{link}</li></ul>"}},
+        ]
+        article = ArticlePageFactory(section=self.caucasus, authors=[self.author], body=json.dumps(body))
+        data = self.api(f"articles/{article.pk}/")
+        href = f'href="{target.url}"'
+        paragraph, fact_box = data["body"]
+        self.assertIn(href, paragraph["value"])
+        self.assertEqual(fact_box["value"]["title"], "Facts")
+        self.assertIn(href, fact_box["value"]["body"])
+        self.assertNotIn("linktype", json.dumps(data["body"]))
+        self.assertIn(href, data["body_html"])

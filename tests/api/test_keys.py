@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.test import TestCase, override_settings
 
 from caspian import background
+from caspian.api import keys
 from caspian.api.models import ApiKey, ApiKeyUsage, hash_key
 
 from .scenario import ApiTestCase
@@ -81,6 +82,17 @@ class KeyTests(ApiTestCase):
         self.assertEqual(fold(), 0)  # taken off the counters: never counted twice
         usage = ApiKeyUsage.objects.get(key=self.key)
         self.assertEqual((usage.requests, usage.refused), (3, 1))
+
+    def test_two_folds_reading_the_same_counts_fold_each_request_once(self):
+        for _ in range(2):
+            self.api("articles/", HTTP_AUTHORIZATION=f"Bearer {self.raw}")
+        first, second = keys.counted(), keys.counted()  # two schedulers read before either folds
+        self.assertEqual(list(first.values()), list(second.values()))
+        self.api("articles/", HTTP_AUTHORIZATION=f"Bearer {self.raw}")  # counted in between
+        self.assertEqual(keys.fold_counted(first), 2)
+        self.assertEqual(keys.fold_counted(second), 1)  # only what the first left: the request made since
+        self.assertEqual(keys.fold_usage(), 0)
+        self.assertEqual(ApiKeyUsage.objects.get(key=self.key).requests, 3)
 
     def test_anonymous_requests_are_public_unless_keys_are_required(self):
         self.api("articles/")

@@ -12,12 +12,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
+
+from caspian.query_parameters import reads_query
 
 from . import audit, sessions, throttle, two_factor
 from .addresses import client_ip
@@ -205,3 +207,10 @@ def release_lock(request, pk):
         return redirect("accounts_signinthrottle:index")
     context = {"page_title": f"Lift the sign-in lock on {lock}", "lock": lock}
     return _render(request, "accounts/release_lock.html", context)
+
+
+@reads_query("next")
+def the_one_sign_in_page(request):
+    """Wagtail's sign-in page for private pages, sent on to the admin's: the only one, with its throttle and locks."""
+    next_url = request.GET.get("next")
+    return redirect(reverse("wagtailadmin_login") + (f"?{urlencode({'next': next_url})}" if next_url else ""))

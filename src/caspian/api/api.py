@@ -19,7 +19,7 @@ from ninja.security import APIKeyHeader, HttpBearer
 
 from ..outages import DATABASE_ERRORS
 from . import keys
-from .cursors import BadCursor
+from .errors import BadRequest
 
 logger = logging.getLogger(__name__)
 
@@ -59,17 +59,17 @@ class BearerKey(HttpBearer):
 
 
 class HeaderKey(APIKeyHeader):
-    """``X-API-Key: <key>``."""
+    """``X-API-Key: <key>``; an empty one is refused (:func:`keys.caller_for`), not taken for no key."""
 
     param_name = "X-API-Key"
 
     def authenticate(self, request, key):
-        return _check(request, key) if key else None
+        return _check(request, key) if key is not None else None
 
 
 def anonymous(request):
     """A request without a key: allowed unless ``CASPIAN_API_REQUIRE_KEY``; a malformed ``Authorization`` is refused."""
-    keys.key_from_headers(request.META)  # raises for an Authorization header that is not a bearer key
+    keys.key_from_headers(request.META)  # raises for an Authorization header (even empty) that is not a bearer key
     if settings.API_REQUIRE_KEY:
         raise keys.KeyRefused(401, "This API needs a key: send it as 'Authorization: Bearer <key>'.")
     return ANONYMOUS
@@ -115,8 +115,8 @@ def invalid(request, exc):
     return error(request, 400, "; ".join(problems) or "The request is not valid.")
 
 
-@api.exception_handler(BadCursor)
-def bad_cursor(request, exc):
+@api.exception_handler(BadRequest)
+def bad_request(request, exc):
     return error(request, 400, str(exc))
 
 

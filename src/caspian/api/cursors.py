@@ -13,11 +13,13 @@ from datetime import datetime
 from django.core import signing
 from django.db.models import Q
 
+from .errors import BadRequest
+
 SALT = "caspian.api.cursor"
 
 
-class BadCursor(ValueError):
-    pass
+class BadCursor(BadRequest):
+    """A cursor this list did not give out."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,10 @@ class Ordering:
         """A filter for the rows after (``value``, ``pk``) in this order.
 
         ``value >= v AND (value > v OR pk > p)`` (descending: the other way
-        round), so the database has a range of its index to start from.
+        round), not ``value > v OR (value = v AND pk > p)``: the ``OR`` alone
+        gives the planner no range of its index to start from, and SQLite
+        walked the articles' date index from the newest down to the cursor
+        (5x slower at 95 % of 20,000 articles).
         """
         op = "lt" if self.descending else "gt"
         return Q(**{f"{self.field}__{op}e": value}) & (Q(**{f"{self.field}__{op}": value}) | Q(**{f"pk__{op}": pk}))
@@ -71,17 +76,15 @@ def decode(ordering, cursor):
     return value, pk
 
 
-def page(queryset, ordering, cursor, limit, after=None):
+def page(queryset, ordering, cursor, limit):
     """``(rows, next cursor or None)``: up to ``limit`` rows of ``queryset`` after ``cursor``.
 
-    ``after(queryset, value, pk)``, when given, applies the keyset filter
-    (a QuerySet method that knows how its table is best walked); else
-    :meth:`Ordering.after` does. One query: it reads one row more than
-    ``limit`` to know whether there is a next page.
+    One query: it reads one row more than ``limit`` to know whether there
+    is a next page.
     """
     if cursor:
         value, pk = decode(ordering, cursor)
-        queryset = after(queryset, value, pk) if after else queryset.filter(ordering.after(value, pk))
+        queryset = queryset.filter(ordering.after(value, pk))
     rows = list(queryset[: limit + 1])
     if len(rows) <= limit:
         return rows, None

@@ -11,10 +11,10 @@ Pages and tags it loads are noted by the page cache itself.
 """
 
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 from django.http import Http404
 from ninja import Field, Query, Schema
-from taggit.models import Tag
 
 from ..newsroom.cache_tags import ARTICLES, AUTHORS, SITE, page_tag
 from ..newsroom.models import (
@@ -29,9 +29,13 @@ from ..newsroom.querysets import find_site, public_articles_of, public_pages_of,
 from . import cursors, representations, schemas
 from .api import api
 from .cursors import Ordering
+from .errors import BadRequest
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+# The largest id a page can have (a signed 64-bit column): a bigger one names nothing, and would make the
+# database driver fail (SQLite: OverflowError; PostgreSQL: out of range) rather than find nothing.
+MAX_ID = 2**63 - 1
 ERRORS = {400: schemas.Error, 401: schemas.Error, 404: schemas.Error, 429: schemas.Error}
 
 NEWEST_ARTICLES = Ordering("articles", "first_published_at", is_time=True)
@@ -71,32 +75,54 @@ def _depends_on(request, *tags):
 
 
 def _next_url(request, cursor):
+    """The address of the next page: this one's declared parameters (the last value of each) and ``cursor``.
+
+    Only those the page cache keys its copy on: anything else a client
+    added would be written into a ``next`` link that the cached copy then
+    serves to everyone asking without it.
+    """
     if cursor is None:
         return None
-    query = request.GET.copy()
+    query = {name: request.GET[name] for name in QUERY_PARAMETERS if name in request.GET}
     query["cursor"] = cursor
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    return request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
 
 
-def _older(articles, first_published_at, page_id):
-    return articles.older_than(first_published_at, page_id)
+def _in_utc(moment, name):
+    """``moment`` in UTC (a time without a zone is UTC); a 400 if that falls outside the years 1 to 9999."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+14:00: before the year 1 in UTC
+        raise BadFilter(
+            f"{name}: {moment.isoformat()} is out of range: give a time between the years 1 and 9999 in UTC."
+        ) from None
 
 
-def _aware(moment):
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+def _checked_id(id, what):
+    """``id`` from the address, or a 404 before any query if no page can have it."""
+    if id > MAX_ID:
+        raise Http404(f"No {what} {id} is published here.")
+    return id
 
 
 def _one(queryset, value, what, listed_at):
     """The page of ``queryset`` with slug or id ``value``; a 400 naming where to find the right ones if none."""
-    found = queryset.filter(pk=int(value)) if value.isdigit() else queryset.filter(slug=value)
+    if value.isascii() and value.isdigit():  # an id (isdigit() alone also takes "²", which int() refuses)
+        # Length first: int() refuses over 4,300 digits, and no page has an id over MAX_ID.
+        fits = len(value) <= len(str(MAX_ID)) and int(value) <= MAX_ID
+        found = queryset.filter(pk=int(value)) if fits else queryset.none()
+    else:
+        found = queryset.filter(slug=value)
     page = found.first()
     if page is None:
         raise BadFilter(f"No {what} {value!r} is published here: see {listed_at} for the {what}s, by slug or id.")
     return page
 
 
-class BadFilter(cursors.BadCursor):
-    """A filter naming nothing that exists: answered 400 like a bad cursor."""
+class BadFilter(BadRequest):
+    """A filter naming nothing the site has published."""
 
 
 @api.get(
@@ -118,18 +144,20 @@ def articles(request, filters: Query[ArticleFilters]):
     if filters.topic:
         rows = rows.in_topic(_one(public_pages_of(TopicPage, site), filters.topic, "topic", "/api/v1/topics/"))
     if filters.tag:
-        tag = Tag.objects.filter(slug=filters.tag).first()
+        # Only the tags of public articles: one used only on drafts or private articles must answer as an
+        # unknown tag does, or the API would tell that it exists.
+        tag = public_tags_of(site).filter(slug=filters.tag).first()
         if tag is None:
-            raise BadFilter(f"No tag {filters.tag!r}: see /api/v1/tags/ for the tags, by slug.")
+            raise BadFilter(f"No tag {filters.tag!r} is on a published article here: see /api/v1/tags/ for the tags.")
         rows = rows.tagged(tag)
     if filters.published_after:
-        rows = rows.filter(first_published_at__gt=_aware(filters.published_after))
+        rows = rows.filter(first_published_at__gt=_in_utc(filters.published_after, "published_after"))
     if filters.published_before:
-        rows = rows.filter(first_published_at__lt=_aware(filters.published_before))
+        rows = rows.filter(first_published_at__lt=_in_utc(filters.published_before, "published_before"))
     if filters.updated_since:
-        rows = rows.filter(last_published_at__gte=_aware(filters.updated_since))
+        rows = rows.filter(last_published_at__gte=_in_utc(filters.updated_since, "updated_since"))
     rows = rows.newest_first().with_metadata().defer_streamfields()
-    found, cursor = cursors.page(rows, NEWEST_ARTICLES, filters.cursor, filters.limit, after=_older)
+    found, cursor = cursors.page(rows, NEWEST_ARTICLES, filters.cursor, filters.limit)
     _depends_on(request, ARTICLES)
     representations.prefetch_images([article.lead_image for article in found])
     return {
@@ -151,7 +179,7 @@ def article(request, id: int):
         public_articles_of(context.site)
         .with_metadata()
         .prefetch_related("corrections", "updates")
-        .filter(pk=id)
+        .filter(pk=_checked_id(id, "article"))
         .first()
     )
     if found is None:
@@ -170,13 +198,7 @@ def article(request, id: int):
 def live_blogs(request, paging: Query[Paging]):
     context = _context(request)
     rows = LiveBlogPage.objects.public_articles().in_site(context.site).newest_first().with_metadata()
-    found, cursor = cursors.page(
-        rows.defer_streamfields(),
-        NEWEST_ARTICLES,
-        paging.cursor,
-        paging.limit,
-        after=lambda qs, v, pk: qs.older_than(v, pk),
-    )
+    found, cursor = cursors.page(rows.defer_streamfields(), NEWEST_ARTICLES, paging.cursor, paging.limit)
     _depends_on(request, ARTICLES)
     representations.prefetch_images([blog.lead_image for blog in found])
     return {
@@ -194,7 +216,7 @@ def live_blogs(request, paging: Query[Paging]):
 def live_blog_entries(request, id: int, paging: Query[Paging]):
     context = _context(request)
     blogs = LiveBlogPage.objects.public_articles().in_site(context.site).with_metadata().defer_streamfields()
-    blog = blogs.filter(pk=id).first()
+    blog = blogs.filter(pk=_checked_id(id, "live blog")).first()
     if blog is None:
         raise Http404(f"No live blog {id} is published here.")
     request.api_own_tag = page_tag(blog.pk)
@@ -221,7 +243,7 @@ def _pages(request, model, ordering, paging, show, *tags, related=()):
 
 def _page(request, model, id, show, what, related=()):
     context = _context(request)
-    found = public_pages_of(model, context.site).select_related(*related).filter(pk=id).first()
+    found = public_pages_of(model, context.site).select_related(*related).filter(pk=_checked_id(id, what)).first()
     if found is None:
         raise Http404(f"No {what} {id} is published here.")
     request.api_own_tag = page_tag(found.pk)

@@ -2,6 +2,9 @@
 
 A key comes as ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``. A
 request without one is anonymous (allowed unless ``CASPIAN_API_REQUIRE_KEY``).
+A key header that is empty, or holds something no key of ours looks like, is
+refused at once: without a database lookup, and without a cache entry saying
+it is unknown (a client inventing keys fills neither).
 
 Everything per request happens in the shared cache (Redis in production),
 so limits and counts hold across worker processes and app servers, and a
@@ -27,7 +30,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
-from .models import ApiKey, ApiKeyUsage, hash_key
+from .models import KEY_PREFIX, ApiKey, ApiKeyUsage, hash_key, looks_like_a_key
 
 KEY_SECONDS = 300
 # Day counters outlive their day long enough for the fold to find them.
@@ -53,12 +56,17 @@ class Caller:
 
 
 def key_from_headers(meta):
-    """The key a request carries (``Authorization: Bearer`` or ``X-API-Key``), ``""`` if none."""
-    authorization = meta.get("HTTP_AUTHORIZATION", "")
-    scheme, _, value = authorization.partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    if authorization:
+    """The key a request carries (``Authorization: Bearer`` or ``X-API-Key``), ``""`` if none.
+
+    Raises :class:`KeyRefused` (401) for an ``Authorization`` header, even an
+    empty one, that is not a bearer key: the page cache does not answer a
+    request with that header, so it must not be served as anonymous.
+    """
+    authorization = meta.get("HTTP_AUTHORIZATION")
+    if authorization is not None:
+        scheme, _, value = authorization.partition(" ")
+        if scheme.lower() == "bearer" and value.strip():
+            return value.strip()
         raise KeyRefused(401, "Send the API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.")
     return meta.get("HTTP_X_API_KEY", "").strip()
 
@@ -68,7 +76,17 @@ def _cache_key(key_hash):
 
 
 def caller_for(raw_key):
-    """The :class:`Caller` for ``raw_key``; raises :class:`KeyRefused` (401) for an unknown or revoked key."""
+    """The :class:`Caller` for ``raw_key``; raises :class:`KeyRefused` (401) for an unknown or revoked key.
+
+    Something that is not a key of ours (empty, another length, no prefix)
+    is refused before any lookup, and not remembered as unknown.
+    """
+    if not looks_like_a_key(raw_key):
+        raise KeyRefused(
+            401,
+            f"This API key is not valid: Caspian keys start with {KEY_PREFIX!r}, as given in the admin. "
+            "Ask the newsroom for a key.",
+        )
     key_hash = hash_key(raw_key)
     caller = _cache_get(_cache_key(key_hash))
     if caller is None:
@@ -131,10 +149,16 @@ def _cache_set(name, value, timeout):
 def fold_usage(today=None):
     """Move the day counters of every key from the shared cache into ``ApiKeyUsage`` rows.
 
-    Safe to run from several processes at once: each takes what it read
-    off the counter (an atomic decrement), so a request counted meanwhile
-    stays for the next fold and none is counted twice. Returns the number
-    of requests folded in.
+    Safe to run from several processes at once (see :func:`fold_counted`).
+    Returns the number of requests folded in.
+    """
+    return fold_counted(counted(today))
+
+
+def counted(today=None):
+    """What the day counters of every key hold now: ``{(key_id, day, kind): (counter name, count)}``, zeros left out.
+
+    ``kind`` is ``"requests"`` or ``"refused"`` (the fields of ``ApiKeyUsage``).
     """
     today = today or datetime.now(UTC).date()
     days = [today - timedelta(days=n) for n in range(DAYS_FOLDED)]
@@ -147,17 +171,44 @@ def fold_usage(today=None):
         for kind, suffix in kinds
     }
     found = cache.get_many(list(names.values())) if names else {}
+    return {where: (name, count) for where, name in names.items() if (count := int(found.get(name) or 0)) > 0}
+
+
+def fold_counted(counts):
+    """Take ``counts`` (from :func:`counted`) off the counters and add them to the ``ApiKeyUsage`` rows.
+
+    The counts were read earlier, and another fold may have taken some of
+    them since: each fold adds what it took off (:func:`_take`), so none is
+    counted twice. Returns the number of requests folded in.
+    """
     folded = 0
-    for (key_id, day, kind), name in names.items():
-        count = int(found.get(name) or 0)
-        if count <= 0:
+    for (key_id, day, kind), (name, count) in counts.items():
+        taken = _take(name, count)
+        if not taken:
             continue
-        cache.decr(name, count)
         with transaction.atomic():
             usage, _ = ApiKeyUsage.objects.get_or_create(key_id=key_id, day=day)
-            ApiKeyUsage.objects.filter(pk=usage.pk).update(**{kind: F(kind) + count})
-        folded += count if kind == "requests" else 0
+            ApiKeyUsage.objects.filter(pk=usage.pk).update(**{kind: F(kind) + taken})
+        folded += taken if kind == "requests" else 0
     return folded
+
+
+def _take(name, count):
+    """Take up to ``count`` off the counter ``name``; the number taken.
+
+    The decrement is atomic and says what was left. Below zero, another fold
+    took part of ``count`` since it was read: this one gives that back and
+    takes only the rest (requests counted meanwhile stay for the next fold).
+    """
+    try:
+        left = cache.decr(name, count)
+    except ValueError:  # expired since it was read: nothing left to take
+        return 0
+    if left >= 0:
+        return count
+    given_back = min(count, -left)
+    cache.incr(name, given_back)
+    return count - given_back
 
 
 def _forget_key(sender, instance, **kwargs):

@@ -1,6 +1,7 @@
 """API keys per partner, and their usage counted per day."""
 
 import hashlib
+import re
 import secrets
 
 from django.conf import settings
@@ -8,6 +9,14 @@ from django.db import models
 
 # The start of every key: partners (and secret scanners) can tell what it is.
 KEY_PREFIX = "csp_"
+KEY_BYTES = 32
+# What ApiKey.issue() gives: the prefix and token_urlsafe(KEY_BYTES), 43 characters of base64url.
+KEY_FORMAT = re.compile(re.escape(KEY_PREFIX) + r"[A-Za-z0-9_-]{43}")
+
+
+def looks_like_a_key(raw_key):
+    """Whether ``raw_key`` has the form of a key :meth:`ApiKey.issue` gives (whether it is one is for the database)."""
+    return KEY_FORMAT.fullmatch(raw_key) is not None
 
 
 def hash_key(raw_key):
@@ -45,7 +54,7 @@ class ApiKey(models.Model):
 
     def issue(self):
         """Give this (unsaved) key a new secret; returns the key in full, which is never stored or shown again."""
-        raw = KEY_PREFIX + secrets.token_urlsafe(32)
+        raw = KEY_PREFIX + secrets.token_urlsafe(KEY_BYTES)
         self.prefix = raw[: len(KEY_PREFIX) + 8]
         self.key_hash = hash_key(raw)
         return raw
@@ -57,7 +66,7 @@ class ApiKey(models.Model):
 
 
 class ApiKeyUsage(models.Model):
-    """Requests made with a key on one day (UTC), folded in from the shared cache (see :mod:`caspian.api.usage`)."""
+    """Requests made with a key on one day (UTC), moved in from the shared cache by :func:`.keys.fold_usage`."""
 
     key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="usage")
     day = models.DateField()

@@ -5,12 +5,16 @@ method its endpoint calls (``with_metadata()`` and the like), so a list
 costs the same number of queries for 2 items as for 20.
 """
 
+from functools import cached_property
+
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from wagtail import blocks
 from wagtail.rich_text import expand_db_html
 
-from ..newsroom import images
+from ..newsroom import images, sites
 from ..newsroom.models import LiveBlogPage, PublicationSettings
+from ..newsroom.querysets import is_public_page
 from ..newsroom.sites import site_setting
 
 # Fixed sizes, in JPEG so every client can show them.
@@ -38,6 +42,14 @@ class Context:
         """A page's canonical address on this site, from its ``url_path`` (no query)."""
         root = self.site.root_page.url_path
         return self.site.root_url + "/" + page.url_path[len(root) :]
+
+    def is_public(self, page):
+        """Whether the API shows ``page`` at its own address here (live, on this site, not private)."""
+        return is_public_page(page, self.site, self._restricted_paths)
+
+    @cached_property
+    def _restricted_paths(self):
+        return sites.restricted_paths()
 
 
 def prefetch_images(images_shown):
@@ -75,6 +87,10 @@ def section_ref(context, section):
 
 
 def author_ref(context, author):
+    """An author as bylines show them: always the name (as the article's page does), an ``api_url`` only if public.
+
+    An unpublished or private author page has no address a client could follow (it answers 404).
+    """
     if author is None:
         return None
     return {
@@ -82,7 +98,7 @@ def author_ref(context, author):
         "name": author.title,
         "slug": author.slug,
         "role": author.role,
-        "api_url": context.api("author", id=author.pk),
+        "api_url": context.api("author", id=author.pk) if context.is_public(author) else None,
     }
 
 
@@ -128,7 +144,7 @@ def article(context, article):
     body = article.body
     return {
         **article_summary(context, article),
-        "body": body.stream_block.get_api_representation(body),
+        "body": blocks_of(body.stream_block, body),
         "body_html": str(body.render_as_block()),
         "corrections": [
             {"id": c.pk, "published_at": c.published_at, "text": c.text} for c in article.corrections_newest_first
@@ -137,6 +153,27 @@ def article(context, article):
         "comment_count": article.comment_count,
         "live_blog_open": bool(article.live_blog_open) if _is_live_blog(article) else None,
     }
+
+
+def blocks_of(block, value):
+    """``value`` of ``block`` as Wagtail's API gives it, but rich text as the HTML readers get.
+
+    Wagtail gives rich text as stored (``<a linktype="page" id="12">``,
+    ``<embed embedtype="image">``), which a client cannot follow or show;
+    here it is expanded as ``body_html`` is, with real addresses. The walk
+    follows Wagtail's own ``get_api_representation`` for each kind of block.
+    """
+    if isinstance(block, blocks.RichTextBlock):
+        return expand_db_html(value.source)
+    if isinstance(block, blocks.StreamBlock):
+        return [
+            {"type": child.block.name, "value": blocks_of(child.block, child.value), "id": child.id} for child in value
+        ]
+    if isinstance(block, blocks.StructBlock):
+        return {name: blocks_of(block.child_blocks[name], child) for name, child in value.items()}
+    if isinstance(block, blocks.ListBlock):
+        return [blocks_of(block.child_block, item) for item in value]
+    return block.get_api_representation(value)
 
 
 def section(context, page):

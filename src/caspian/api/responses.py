@@ -2,9 +2,10 @@
 
 Wrapped around each of django-ninja's views in :mod:`.urls`:
 
-- ``ETag`` is a hash of the body, the same the page cache gives its
-  pages, so a client's ``If-None-Match`` gets ``304 Not Modified`` here on
-  a miss and from the page cache on a hit.
+- ``ETag`` is a hash of the body (Django's, as its conditional GET
+  gives), kept by the page cache as the page's own: a client's
+  ``If-None-Match`` gets ``304 Not Modified`` here on a miss (Django's
+  conditional response) and from the page cache on a hit.
 - An anonymous answer is public: the page cache stores it under the tags
   of what it showed (``response.cache_tags``, ``response.cache_own_tag``:
   see :mod:`caspian.pagecache.dependencies`) and a publication, withdrawal
@@ -15,17 +16,8 @@ Wrapped around each of django-ninja's views in :mod:`.urls`:
 """
 
 import functools
-import hashlib
 
-from django.http import HttpResponseNotModified
-from django.utils.cache import patch_cache_control, patch_vary_headers
-
-# Headers a 304 repeats (RFC 9110, 15.4.5).
-NOT_MODIFIED_HEADERS = ("Cache-Control", "ETag", "Vary", "Expires", "Content-Location")
-
-
-def etag(body):
-    return f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers, set_response_etag
 
 
 def finished(view, query_parameters):
@@ -48,22 +40,9 @@ def finished(view, query_parameters):
             patch_cache_control(response, private=True, max_age=0)
         if response.status_code != 200 or getattr(response, "streaming", False):
             return response
-        response["ETag"] = etag(response.content)
-        if _matches(request.META.get("HTTP_IF_NONE_MATCH", ""), response["ETag"]):
-            not_modified = HttpResponseNotModified()
-            for name in NOT_MODIFIED_HEADERS:
-                if name in response:
-                    not_modified[name] = response[name]
-            return not_modified
-        return response
+        set_response_etag(response)
+        return get_conditional_response(request, etag=response.get("ETag"), response=response)
 
     wrapped.query_parameters = query_parameters
     wrapped.csrf_exempt = True  # read-only, and no cookies: nothing to forge
     return wrapped
-
-
-def _matches(if_none_match, current):
-    if not if_none_match:
-        return False
-    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return "*" in tags or current in tags

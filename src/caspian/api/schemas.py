@@ -42,7 +42,7 @@ class AuthorRef(Schema):
     name: str
     slug: str
     role: str = ""
-    api_url: str
+    api_url: str | None = Field(description="Null when the author's own page is not published (the name still shows).")
 
 
 class TagRef(Schema):
@@ -70,7 +70,9 @@ class MaterialUpdate(Schema):
 
 class Block(Schema):
     type: str = Field(description="The block type: paragraph, heading, image, quote, fact_box, embed, html…")
-    value: Any = Field(description="The block's value as stored (rich text as HTML; images by id).")
+    value: Any = Field(
+        description="The block's value: rich text as HTML with real links (as in `body_html`), images by id."
+    )
     id: str | None = None
 
 

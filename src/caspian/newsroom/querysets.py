@@ -63,20 +63,6 @@ class ArticlePageQuerySet(PageQuerySet):
         """Newest first; ties by id, from the page table (see :data:`PAGE_ID`)."""
         return self.order_by("-first_published_at", PAGE_ID.desc())
 
-    def older_than(self, first_published_at, page_id):
-        """The articles after (``first_published_at``, ``page_id``) in :meth:`newest_first` order (a keyset page).
-
-        No ``OFFSET``: the database walks the date index from that point, so
-        the ten-thousandth page costs what the first does. Written as
-        ``time <= t AND (time < t OR id < i)``, not ``time < t OR (time = t
-        AND id < i)``: the ``OR`` alone gives the planner no range to start
-        from, and SQLite walked the index from the newest article down to
-        the cursor (5x slower at 95 % of 20,000 articles).
-        """
-        return self.filter(first_published_at__lte=first_published_at).filter(
-            Q(first_published_at__lt=first_published_at) | Q(pk__lt=page_id)
-        )
-
     def with_metadata(self):
         """Everything said about each article besides its body, in a fixed number of queries.
 
@@ -224,6 +210,17 @@ def public_tags_of(site):
 def public_pages_of(model, site):
     """The live pages of type ``model`` under ``site``'s root page, outside restricted parts of the tree."""
     return model.objects.live().filter(outside_restrictions(), path__startswith=site.root_page.path)
+
+
+def is_public_page(page, site, restricted_paths=None):
+    """Whether ``page`` (loaded) is one :func:`public_pages_of` gives for ``site``: the same test, without a query.
+
+    ``restricted_paths``: :func:`caspian.newsroom.sites.restricted_paths`,
+    read once by a caller testing many pages.
+    """
+    restricted = sites.restricted_paths() if restricted_paths is None else restricted_paths
+    path = page.path
+    return page.live and path.startswith(site.root_page.path) and not path.startswith(tuple(restricted))
 
 
 def site_articles(request):

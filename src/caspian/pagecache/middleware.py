@@ -27,6 +27,9 @@ def cacheable_request(meta):
     admin, comment actions, uploaded files and the health check. So does a
     request with credentials (``Authorization``, ``X-API-Key``: an API
     partner's key), which must reach the view to be checked and counted.
+    Even an empty header: the API refuses it (401) at once, before any
+    render or query, so it costs little; served from here it would get a
+    200 on a hit and that 401 on a miss.
     """
     config = hit_settings()
     if not config.enabled or meta.get("REQUEST_METHOD") not in ("GET", "HEAD"):
