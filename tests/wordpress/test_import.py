@@ -148,7 +148,8 @@ class CorpusTests:
                 response = self.client.get(short)
                 self.assertEqual(response.status_code, 301, short)
                 self.assertEqual(response["Location"], page.url)
-                moved = unquote(old).rstrip("/") != unquote(page.url).rstrip("/")
+                # By path: page.url is a full address whenever Wagtail counts more than one site.
+                moved = unquote(old).rstrip("/") != unquote(urlsplit(page.url).path).rstrip("/")
                 if moved and resolve(unquote(link.path)).url_name != "wagtail_serve":  # e.g. /search/: Caspian's own
                     self.assertEqual(self.client.get(old).status_code, 200)
                 elif moved:
