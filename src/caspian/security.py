@@ -1,4 +1,6 @@
-"""HTTP security headers Django does not set by itself."""
+"""HTTP security headers Django does not set by itself, and whose address a request came from."""
+
+import ipaddress
 
 from django.conf import settings
 
@@ -30,3 +32,21 @@ def framed_by_this_site(policy):
     """``policy`` with ``frame-ancestors 'self'``: pages of this site (the admin's preview panel) may frame it."""
     directives = [d.strip() for d in policy.split(";") if d.strip() and d.split()[0] != "frame-ancestors"]
     return "; ".join([*directives, "frame-ancestors 'self'"])
+
+
+def client_ip(request):
+    """The client's IP address, or ``None`` (readers' comments, staff sign-ins and sessions).
+
+    Behind a proxy (``CASPIAN_BEHIND_PROXY``) it is the last X-Forwarded-For
+    entry, the one our proxy added; the entries before it are the client's
+    to invent. Anything that is not an IP address is ignored.
+    """
+    candidates = [request.META.get("REMOTE_ADDR", "")]
+    if settings.BEHIND_PROXY:
+        candidates.insert(0, request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip())
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None

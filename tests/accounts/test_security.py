@@ -98,4 +98,4 @@ class PasswordTests(SimpleTestCase):
                 validate_password(password)
 
     def test_a_long_unrelated_phrase_passes(self):
-        validate_password("copper-gull-orchard-31")
+        self.assertIsNone(validate_password("copper-gull-orchard-31"))  # raises ValidationError when refused

@@ -78,7 +78,7 @@ class TestVarnish:
 
         request(varnish, "/a-address/", headers={**THROUGH_NGINX, "X-Forwarded-For": "198.51.100.1, 203.0.113.7"})
 
-        # Caspian reads the last entry (comments/views.py client_ip): nginx's, not Varnish's loopback hop.
+        # Caspian reads the last entry (security.py client_ip): nginx's, not Varnish's loopback hop.
         assert site.fetches[-1].headers["X-Forwarded-For"] == "198.51.100.1, 203.0.113.7"
 
     def test_an_editor_with_a_session_always_reaches_an_app_server(self, site, varnish):

@@ -4,8 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from wagtail.admin.forms.auth import LoginForm
 
+from caspian.security import client_ip
+
 from . import throttle
-from .addresses import client_ip
 
 
 class ThrottledLoginForm(LoginForm):

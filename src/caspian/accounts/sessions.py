@@ -14,8 +14,9 @@ from importlib import import_module
 from django.conf import settings
 from django.utils import timezone
 
+from caspian.security import client_ip
+
 from . import audit
-from .addresses import client_ip
 from .models import StaffSession
 
 # How often an admin request updates "last seen" (a write per request would be wasteful).

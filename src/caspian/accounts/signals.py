@@ -9,8 +9,9 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from wagtail.models import GroupCollectionPermission, GroupPagePermission
 
+from caspian.security import client_ip
+
 from . import audit, sessions, two_factor
-from .addresses import client_ip
 
 
 def signed_in(sender, request, user, **kwargs):

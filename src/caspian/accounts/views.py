@@ -20,9 +20,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from caspian.query_parameters import reads_query
+from caspian.security import client_ip
 
 from . import audit, sessions, throttle, two_factor
-from .addresses import client_ip
 from .forms import ConfirmAuthenticatorForm, SecondFactorForm
 from .models import SignInThrottle, StaffSession
 

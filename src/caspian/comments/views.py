@@ -11,7 +11,6 @@ cookie: they refuse posts a browser says came from another site
 """
 
 import hashlib
-import ipaddress
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..background import housekeep_if_due
 from ..newsroom.models import ArticlePage
+from ..security import client_ip
 from . import moderation, origin, oversized, policy, ratelimit, tokens
 from .display import comment_url
 from .forms import CommentForm
@@ -42,24 +42,6 @@ UNREADABLE_MESSAGE = (
     "Your comment was too large for us to read, so it was not posted and we could not keep it. "
     "Please write it again, shorter."
 )
-
-
-def client_ip(request):
-    """The reader's IP address, or ``None``.
-
-    Behind a proxy (``CASPIAN_BEHIND_PROXY``) it is the last X-Forwarded-For
-    entry, the one our proxy added; the entries before it are the client's
-    to invent. Anything that is not an IP address is ignored.
-    """
-    candidates = [request.META.get("REMOTE_ADDR", "")]
-    if settings.BEHIND_PROXY:
-        candidates.insert(0, request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip())
-    for candidate in candidates:
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            continue
-    return None
 
 
 @never_cache
